@@ -1,0 +1,161 @@
+/**
+ * The gateway's tables (drizzle, SQLite). Migrations are generated from this file
+ * (`pnpm db:generate`) and committed under gateway/drizzle.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => integer("created_at").notNull();
+
+export const communities = sqliteTable("communities", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  supervisorPhone: text("supervisor_phone"),
+  language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
+  /** Per-community notification policy overrides (JSON of the policy schema). */
+  policy: text("policy"),
+  createdAt: createdAt(),
+});
+
+export const buildings = sqliteTable("buildings", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  communityId: integer("community_id").notNull().references(() => communities.id),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("buildings_community").on(t.communityId)]);
+
+export const units = sqliteTable("units", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  buildingId: integer("building_id").notNull().references(() => buildings.id),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("units_building").on(t.buildingId)]);
+
+export const households = sqliteTable("households", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  unitId: integer("unit_id").notNull().references(() => units.id),
+  room: text("room").notNull(),
+  name: text("name"),
+  notes: text("notes"),
+  createdAt: createdAt(),
+}, (t) => [index("households_unit").on(t.unitId)]);
+
+export const residents = sqliteTable("residents", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  householdId: integer("household_id").notNull().references(() => households.id),
+  name: text("name").notNull(),
+  language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
+  notes: text("notes"),
+  createdAt: createdAt(),
+}, (t) => [index("residents_household").on(t.householdId)]);
+
+export const contacts = sqliteTable("contacts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  householdId: integer("household_id").notNull().references(() => households.id),
+  name: text("name").notNull(),
+  phone: text("phone").notNull(),
+  relation: text("relation").notNull(),
+  priority: integer("priority").notNull(),
+  language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
+  createdAt: createdAt(),
+}, (t) => [index("contacts_household").on(t.householdId)]);
+
+export const devices = sqliteTable("devices", {
+  id: text("id").primaryKey(),
+  householdId: integer("household_id").notNull().references(() => households.id),
+  type: text("type", { enum: ["button", "stb"] }).notNull(),
+  secretHash: text("secret_hash").notNull(),
+  revokedAt: integer("revoked_at"),
+  online: integer("online", { mode: "boolean" }).notNull().default(false),
+  battery: integer("battery"),
+  fw: text("fw"),
+  lastSeenAt: integer("last_seen_at"),
+  createdAt: createdAt(),
+}, (t) => [index("devices_household").on(t.householdId)]);
+
+export const alerts = sqliteTable("alerts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  communityId: integer("community_id").notNull().references(() => communities.id),
+  householdId: integer("household_id").notNull().references(() => households.id),
+  deviceId: text("device_id").notNull(),
+  kind: text("kind", { enum: ["emergency", "medical", "fire", "intrusion", "service"] }).notNull(),
+  state: text("state", { enum: ["open", "acknowledged", "responding", "resolved", "cancelled"] }).notNull(),
+  priority: integer("priority").notNull(),
+  pressCount: integer("press_count").notNull(),
+  firstPressAt: integer("first_press_at").notNull(),
+  lastPressAt: integer("last_press_at").notNull(),
+  acknowledgedBy: text("acknowledged_by"),
+  acknowledgedAt: integer("acknowledged_at"),
+  closedAt: integer("closed_at"),
+  outcome: text("outcome", { enum: ["real", "false_alarm", "test"] }),
+  note: text("note"),
+  /** When the call cascade must be looked at again (a durable timer: survives a restart). */
+  cascadeDueAt: integer("cascade_due_at"),
+}, (t) => [
+  index("alerts_cascade_due").on(t.cascadeDueAt),
+  // DESIGN.md "Alerts": one non-terminal alert per household, enforced by the database too.
+  uniqueIndex("alerts_one_open_per_household").on(t.householdId).where(sql`state NOT IN ('resolved', 'cancelled')`),
+  index("alerts_state").on(t.state),
+  index("alerts_community").on(t.communityId, t.id),
+]);
+
+/** Every alarm packet accepted, keyed by (device, seq): the exactly-once guard of DESIGN.md. */
+export const presses = sqliteTable("presses", {
+  deviceId: text("device_id").notNull(),
+  seq: integer("seq").notNull(),
+  alertId: integer("alert_id"),
+  action: text("action").notNull(),
+  kind: text("kind").notNull(),
+  trigger: text("trigger").notNull(),
+  deviceTs: integer("device_ts").notNull(),
+  receivedAt: integer("received_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.deviceId, t.seq] })]);
+
+/**
+ * The append-only event log: the audit trail of every alert and device, and the numbered
+ * stream of the console (`n` = id).
+ */
+export const events = sqliteTable("events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  communityId: integer("community_id").notNull(),
+  alertId: integer("alert_id"),
+  deviceId: text("device_id"),
+  notificationId: integer("notification_id"),
+  type: text("type").notNull(),
+  actor: text("actor"),
+  data: text("data"),
+  at: integer("at").notNull(),
+}, (t) => [index("events_alert").on(t.alertId)]);
+
+/** The durable outbox: every SMS and call is a row before it is sent (DESIGN.md "Notification policy"). */
+export const notifications = sqliteTable("notifications", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  alertId: integer("alert_id").notNull().references(() => alerts.id),
+  communityId: integer("community_id").notNull(),
+  contactId: integer("contact_id"),
+  name: text("name").notNull(),
+  toPhone: text("to_phone").notNull(),
+  language: text("language", { enum: ["zh-CN", "en"] }).notNull(),
+  channel: text("channel", { enum: ["sms", "call"] }).notNull(),
+  purpose: text("purpose").notNull(),
+  wave: integer("wave").notNull(),
+  round: integer("round").notNull().default(1),
+  body: text("body"),
+  status: text("status").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at").notNull(),
+  providerSid: text("provider_sid"),
+  lastError: text("last_error"),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [
+  index("notifications_due").on(t.status, t.nextAttemptAt),
+  index("notifications_alert").on(t.alertId),
+  index("notifications_sid").on(t.providerSid),
+]);
+
+/** Key-value settings (the admin token's hash). */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

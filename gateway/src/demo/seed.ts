@@ -1,0 +1,63 @@
+/**
+ * The demo community (HK_DEMO=1, on an empty database only, so it is idempotent): three buildings,
+ * twelve households with residents, contacts and help buttons, and a set-top box. Device
+ * credentials go to <dataDir>/demo/<id>.json for `pnpm press --credentials …`.
+ */
+import { mkdirSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import type { CreatedDevice } from "@helpkey/shared";
+import type { AlertContext } from "../alerts/context";
+import { buildings, communities, contacts, devices, households, residents, units } from "../db/schema";
+import { hashSecret, newSecret } from "../devices/secret-hash";
+
+export interface DemoInfo {
+  communityId: number;
+  created: boolean;
+  /** Credentials files of the demo devices (first one is the one the banner suggests). */
+  credentialFiles: string[];
+}
+
+const surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"];
+const given = ["秀英", "建国", "桂兰", "志强", "淑珍", "国华", "玉梅", "德明", "凤英", "文斌", "丽华", "福生"];
+
+export async function seedDemo(ctx: AlertContext, dataDir: string, mqttUrl: string, now: number): Promise<DemoInfo> {
+  const dir = path.join(dataDir, "demo");
+  const existing = ctx.db.select().from(communities).limit(1).get();
+  if (existing) {
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(dir, f)) : [];
+    return { communityId: existing.id, created: false, credentialFiles: files };
+  }
+  mkdirSync(dir, { recursive: true });
+  const creds: { id: string; secret: string; householdId: number; type: "button" | "stb" }[] = [];
+  const c = ctx.db.insert(communities).values({ name: "幸福里社区", supervisorPhone: "+8613900000000", language: "zh-CN", createdAt: now }).returning().get();
+  let n = 0;
+  for (let b = 1; b <= 3; b++) {
+    const building = ctx.db.insert(buildings).values({ communityId: c.id, name: `${b}号楼`, createdAt: now }).returning().get();
+    for (let u = 1; u <= 2; u++) {
+      const unit = ctx.db.insert(units).values({ buildingId: building.id, name: `${u}单元`, createdAt: now }).returning().get();
+      for (const room of ["101", "202"]) {
+        const i = n++;
+        const h = ctx.db.insert(households).values({ unitId: unit.id, room, name: `${surnames[i]}家`, notes: i % 3 === 0 ? "独居,行动不便 / lives alone, uses a walker" : null, createdAt: now }).returning().get();
+        ctx.db.insert(residents).values({ householdId: h.id, name: `${surnames[i]}${given[i]}`, language: "zh-CN", createdAt: now }).run();
+        const phone = (k: number) => `+86138${String(b).padStart(2, "0")}${u}${room}${k}0`;
+        ctx.db.insert(contacts).values([
+          { householdId: h.id, name: `${surnames[i]}女儿`, phone: phone(1), relation: "daughter", priority: 1, language: "zh-CN", createdAt: now },
+          { householdId: h.id, name: `${surnames[i]}儿子`, phone: phone(2), relation: "son", priority: 1, language: i === 0 ? "en" : "zh-CN", createdAt: now },
+          { householdId: h.id, name: "邻居刘阿姨", phone: phone(3), relation: "neighbour", priority: 2, language: "zh-CN", createdAt: now },
+          { householdId: h.id, name: "网格员小陈", phone: phone(4), relation: "grid worker", priority: 3, language: "zh-CN", createdAt: now },
+        ]).run();
+        creds.push({ id: `btn-${b}${u}${room}`, secret: newSecret(), householdId: h.id, type: "button" });
+        if (i === 0) creds.push({ id: `stb-${b}${u}${room}`, secret: newSecret(), householdId: h.id, type: "stb" });
+      }
+    }
+  }
+  const files: string[] = [];
+  for (const d of creds) {
+    ctx.db.insert(devices).values({ id: d.id, householdId: d.householdId, type: d.type, secretHash: await hashSecret(d.secret), createdAt: now }).run();
+    const file = path.join(dir, `${d.id}.json`);
+    writeFileSync(file, JSON.stringify({ id: d.id, secret: d.secret, mqtt: { url: mqttUrl } } satisfies CreatedDevice, null, 2), { mode: 0o600 });
+    files.push(file);
+  }
+  ctx.dir.invalidate();
+  return { communityId: c.id, created: true, credentialFiles: files };
+}

@@ -1,0 +1,108 @@
+/**
+ * The call cascade (DESIGN.md "Notification policy", issue 3): waves by contact priority
+ * (1 first; the same priority is one wave, called in parallel), the next wave when the current
+ * one has ended without a claim or after the wave timeout, rounds repeat, the supervisor is
+ * called once the alert has been unclaimed for `supervisorAfterS`. Pure: time comes in as `now`.
+ */
+import type { AlarmKind, AlertState } from "@helpkey/shared";
+import type { Policy } from "@helpkey/shared";
+
+/** Wave number used for the supervisor's call (outside the contact waves). */
+export const SUPERVISOR_WAVE = 99;
+
+export interface CascadeContact {
+  id: number;
+  priority: number;
+}
+
+export interface CallRecord {
+  contactId: number | null;
+  wave: number;
+  round: number;
+  startedAt: number;
+  /** The call is over without a claim (no answer, voicemail, busy, failed, pressed 2, hung up). */
+  ended: boolean;
+}
+
+export interface CascadeInput {
+  state: AlertState;
+  kind: AlarmKind;
+  firstPressAt: number;
+  contacts: CascadeContact[];
+  hasSupervisor: boolean;
+  calls: CallRecord[];
+  now: number;
+  policy: Policy;
+}
+
+export interface PlannedCall {
+  contactId: number | null;
+  wave: number;
+  round: number;
+}
+
+export interface CascadePlan {
+  calls: PlannedCall[];
+  /** When to look again (a row's due time, so it survives a restart); null = nothing left to do. */
+  nextCheckAt: number | null;
+}
+
+/** Contact ids grouped into waves, lowest priority number first. */
+export function planWaves(contacts: CascadeContact[]): number[][] {
+  const byPriority = new Map<number, number[]>();
+  for (const c of [...contacts].sort((a, b) => a.priority - b.priority || a.id - b.id)) {
+    const wave = byPriority.get(c.priority) ?? [];
+    wave.push(c.id);
+    byPriority.set(c.priority, wave);
+  }
+  return [...byPriority.values()];
+}
+
+export function planCascade(input: CascadeInput): CascadePlan {
+  const { policy, now } = input;
+  if (input.state !== "open" || input.kind === "service") return { calls: [], nextCheckAt: null };
+  const waves = planWaves(input.contacts);
+  const planned: PlannedCall[] = [];
+  const contactCalls = input.calls.filter((c) => c.wave !== SUPERVISOR_WAVE);
+  let waveStartedAt: number | null = null;
+
+  if (waves.length > 0) {
+    const last = contactCalls.reduce<CallRecord | null>((m, c) => (!m || c.round > m.round || (c.round === m.round && c.wave > m.wave) ? c : m), null);
+    if (!last) {
+      planned.push(...waves[0]!.map((id) => ({ contactId: id, wave: 1, round: 1 })));
+      waveStartedAt = now;
+    } else {
+      const current = contactCalls.filter((c) => c.round === last.round && c.wave === last.wave);
+      const startedAt = Math.min(...current.map((c) => c.startedAt));
+      const over = current.every((c) => c.ended) || now >= startedAt + policy.waveTimeoutS * 1000;
+      if (!over) {
+        waveStartedAt = startedAt;
+      } else {
+        const next = last.wave < waves.length ? { round: last.round, wave: last.wave + 1 } : { round: last.round + 1, wave: 1 };
+        if (next.round <= policy.maxRounds) {
+          planned.push(...waves[next.wave - 1]!.map((id) => ({ contactId: id, ...next })));
+          waveStartedAt = now;
+        }
+      }
+    }
+  }
+
+  const supervisorDue = input.firstPressAt + policy.supervisorAfterS * 1000;
+  const supervisorCalled = input.calls.some((c) => c.wave === SUPERVISOR_WAVE);
+  let supervisorPending = input.hasSupervisor && !supervisorCalled;
+  if (supervisorPending && now >= supervisorDue) {
+    planned.push({ contactId: null, wave: SUPERVISOR_WAVE, round: 1 });
+    supervisorPending = false;
+  }
+
+  const checks: number[] = [];
+  if (waveStartedAt !== null) checks.push(waveStartedAt + policy.waveTimeoutS * 1000);
+  if (supervisorPending) checks.push(supervisorDue);
+  return { calls: planned, nextCheckAt: checks.length ? Math.min(...checks) : null };
+}
+
+/** Who gets the alarm SMS: every contact; a service request only the grid worker(s). */
+export function smsRecipients<T extends { relation: string }>(kind: AlarmKind, contacts: T[]): T[] {
+  if (kind !== "service") return contacts;
+  return contacts.filter((c) => /grid|网格/i.test(c.relation));
+}

@@ -1,0 +1,21 @@
+/** `/healthz` (no auth) and `/metrics` (Prometheus text, can be turned off with HK_METRICS=0). */
+import { sql } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import type { AppDeps } from "./app-deps";
+
+export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get("/healthz", async (_req, reply) => {
+    let database = false;
+    try {
+      database = deps.ctx.db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;
+    } catch {
+      database = false;
+    }
+    const checks = { broker: deps.health.broker(), database, workers: deps.health.workers() };
+    const ok = Object.values(checks).every(Boolean);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", checks });
+  });
+  if (deps.metricsEnabled) {
+    app.get("/metrics", async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Device messages → durable alerts. The flow (issue 2):
+ * parse → drop invalid (logged, counted) → queue → one durable transaction per event-loop
+ * turn for everything that arrived (group commit) → effects (acks, console, outbox).
+ * Each message runs in its own savepoint: a bug in one never rolls back the others.
+ */
+import type { Logger } from "pino";
+import { alarmPayloadSchema, parsePayload, parseTopic, statusPayloadSchema, type AlarmPayload, type StatusPayload } from "@helpkey/shared";
+import type { AlertContext } from "../alerts/context";
+import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
+import { handleAlarm, handleStatus } from "../alerts/press-flow";
+import type { Metrics } from "../metrics/metrics";
+
+type Item =
+  | { kind: "alarm"; deviceId: string; payload: AlarmPayload; receivedAt: number; hr: bigint }
+  | { kind: "status"; deviceId: string; payload: StatusPayload; receivedAt: number; hr: bigint };
+
+export interface IngestDeps {
+  ctx: AlertContext;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => number;
+  dispatch: (fx: Effects) => void;
+}
+
+export class Ingest {
+  private queue: Item[] = [];
+  private scheduled = false;
+  constructor(private readonly deps: IngestDeps) {}
+
+  /** The MQTT client's message handler. */
+  onMessage = (topic: string, payload: Buffer): void => {
+    const t = parseTopic(topic);
+    if (!t || (t.kind !== "alarm" && t.kind !== "status")) return this.reject(t?.deviceId, "HK_MQTT_SCHEMA", `unexpected topic ${topic}`);
+    const base = { deviceId: t.deviceId, receivedAt: this.deps.now(), hr: process.hrtime.bigint() };
+    if (t.kind === "alarm") {
+      const r = parsePayload(alarmPayloadSchema, payload);
+      if (!r.ok) return this.reject(t.deviceId, r.code, r.message);
+      this.queue.push({ kind: "alarm", payload: r.value, ...base });
+    } else {
+      if (payload.length === 0) return; // a cleared retained status
+      const r = parsePayload(statusPayloadSchema, payload);
+      if (!r.ok) return this.reject(t.deviceId, r.code, r.message);
+      this.queue.push({ kind: "status", payload: r.value, ...base });
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  };
+
+  private reject(deviceId: string | undefined, code: string, message: string): void {
+    this.deps.metrics.rejected.inc({ code });
+    this.deps.logger.warn({ deviceId, code }, `device message rejected: ${message}`);
+  }
+
+  /** One transaction for the whole batch: one fsync, however many presses arrived this turn. */
+  flush = (): void => {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const { ctx, logger, metrics } = this.deps;
+    const sqlite = ctx.db.$client;
+    const fx = emptyEffects();
+    const one = sqlite.transaction((item: Item) => this.handle(item));
+    const all = sqlite.transaction((items: Item[]) => {
+      for (const item of items) {
+        try {
+          const r = one(item);
+          if (r) mergeEffects(fx, r);
+        } catch (err) {
+          metrics.rejected.inc({ code: "HK_INTERNAL" });
+          logger.error({ err, deviceId: item.deviceId }, "ingest failed for one message; the device will retransmit");
+        }
+      }
+    });
+    try {
+      all(batch);
+    } catch (err) {
+      // The commit itself failed (disk full, I/O): nothing is acked, devices retransmit.
+      logger.error({ err, batch: batch.length }, "group commit failed; no acks sent");
+      return;
+    }
+    const end = process.hrtime.bigint();
+    metrics.batchSize.observe(batch.length);
+    for (const item of batch) if (item.kind === "alarm") metrics.ingestCommit.observe(Number(end - item.hr) / 1e9);
+    this.deps.dispatch(fx);
+  };
+
+  private handle(item: Item): Effects | null {
+    const { ctx, logger, metrics } = this.deps;
+    if (item.kind === "status") return handleStatus(ctx, item.deviceId, item.payload, item.receivedAt);
+    const r = handleAlarm(ctx, item.deviceId, item.payload, item.receivedAt);
+    if (!r.ok) {
+      this.reject(item.deviceId, r.code, "alarm from an unknown or revoked device");
+      return null;
+    }
+    metrics.presses.inc({ result: r.duplicate ? "duplicate" : r.created ? "created" : "joined" });
+    const ack = r.effects.acks[0]?.ack;
+    logger.info({ deviceId: item.deviceId, alertId: ack?.alertId, seq: item.payload.seq, action: item.payload.action, duplicate: r.duplicate }, r.created ? "alert created" : "press stored");
+    return r.effects;
+  }
+
+  pending(): number {
+    return this.queue.length;
+  }
+}

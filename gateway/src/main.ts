@@ -1,0 +1,54 @@
+/**
+ * `pnpm start`: the whole system on its embedded defaults (broker, gateway, console,
+ * phone-network emulator, demo community). Configuration: environment only (config.ts).
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config";
+import { startSystem } from "./system";
+import { printBanner } from "./banner";
+
+const HELP = `helpkey gateway — one-key emergency help
+
+Usage: pnpm start            (or: tsx gateway/src/main.ts)
+
+Starts the embedded MQTT broker, the gateway, the dispatcher console and, without Twilio
+credentials, the built-in phone-network emulator. Configured by environment variables only
+(see README "Configuration"): HK_HTTP_PORT, HK_MQTT_PORT, HK_HOST, HK_DATA_DIR, HK_ADMIN_TOKEN,
+HK_PUBLIC_URL, HK_MQTT_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, HK_TWILIO_API_URL,
+HK_DEMO, HK_METRICS, HK_LOG_LEVEL, HK_SMS_PER_S, HK_CALLS_PER_S, HK_MAX_IN_FLIGHT.
+Stops cleanly on SIGTERM / SIGINT.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { help: { type: "boolean", short: "h" } }, strict: true });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const config = loadConfig();
+  const system = await startSystem(config);
+  printBanner(system, config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping helpkey…\n`);
+    await system.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n(see README "Configuration")\n`);
+    process.exit(2);
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === "EADDRINUSE") {
+    process.stderr.write(`a port is already in use (${e.message}); set HK_HTTP_PORT / HK_MQTT_PORT to free ports, or stop the other process\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`helpkey failed to start: ${e.stack ?? String(err)}\n`);
+  process.exit(1);
+});

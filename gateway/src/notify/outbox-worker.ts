@@ -1,0 +1,173 @@
+/**
+ * The outbox worker (DESIGN.md "Notification policy", issue 3): runs due cascade timers, then
+ * sends due rows within the rate limits, first waves before later ones. A row is marked
+ * `sending` (committed) before the provider is asked, so a crash re-sends it (at-least-once).
+ */
+import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import type { AlertContext } from "../alerts/context";
+import { emptyEffects, type Effects } from "../alerts/effects";
+import { notificationEvent, runCascade } from "../alerts/notify-plan";
+import { alerts, notifications } from "../db/schema";
+import type { Metrics } from "../metrics/metrics";
+import { getAlert } from "../store/alerts";
+import { dueNotifications, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
+import { classifyError, type PhoneChannel } from "./phone-channel";
+import { backoffMs, TokenBucket } from "./rate-limiter";
+
+export interface OutboxRates {
+  smsPerSecond: number;
+  callsPerSecond: number;
+  maxInFlight: number;
+}
+
+export interface OutboxOptions {
+  ctx: AlertContext;
+  channel: PhoneChannel;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => number;
+  dispatch: (fx: Effects) => void;
+  /** Base of the webhook URLs the provider calls back (HK_PUBLIC_URL). */
+  publicUrl: string;
+  rates: OutboxRates;
+  maxAttempts?: number;
+}
+
+const IDLE_POLL_MS = 1000;
+
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private inFlight = 0;
+  private readonly sms: TokenBucket;
+  private readonly calls: TokenBucket;
+
+  constructor(private readonly o: OutboxOptions) {
+    this.sms = new TokenBucket(o.rates.smsPerSecond, Math.max(1, Math.floor(o.rates.smsPerSecond)), o.now());
+    this.calls = new TokenBucket(o.rates.callsPerSecond, Math.max(1, Math.floor(o.rates.callsPerSecond)), o.now());
+  }
+
+  start(): void {
+    const n = requeueInFlight(this.o.ctx.db, this.o.now());
+    if (n > 0) this.o.logger.warn({ count: n }, "re-sending notifications that were in flight at the last stop");
+    this.running = true;
+    this.wake();
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Something became due now (a new alert, a call ended): look at once. */
+  wake = (): void => {
+    if (!this.running) return;
+    this.schedule(0);
+  };
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(this.tick, ms);
+  }
+
+  private tick = (): void => {
+    this.timer = null;
+    if (!this.running) return;
+    try {
+      this.runDueCascades();
+      const wait = this.sendDue();
+      this.schedule(wait);
+    } catch (err) {
+      this.o.logger.error({ err }, "outbox tick failed; retrying");
+      this.schedule(IDLE_POLL_MS);
+    }
+  };
+
+  /** Cascade timers are rows (alerts.cascade_due_at): they survive a restart. */
+  private runDueCascades(): void {
+    const { ctx, now } = this.o;
+    const t = now();
+    const due = ctx.db.select().from(alerts).where(and(isNotNull(alerts.cascadeDueAt), lte(alerts.cascadeDueAt, t))).all();
+    if (due.length === 0) return;
+    const fx = emptyEffects();
+    ctx.db.$client.transaction(() => {
+      for (const alert of due) {
+        const info = ctx.dir.get(alert.householdId);
+        if (!info) continue;
+        fx.events.push(...runCascade(ctx, alert, info, t));
+      }
+    })();
+    this.o.dispatch(fx);
+  }
+
+  /** Sends what the limits allow; returns ms until the next look. */
+  private sendDue(): number {
+    const { ctx, now, rates } = this.o;
+    const t = now();
+    let wait = IDLE_POLL_MS;
+    for (const row of dueNotifications(ctx.db, t, 200)) {
+      if (this.inFlight >= rates.maxInFlight) return IDLE_POLL_MS; // a reply wakes us earlier
+      const bucket = row.channel === "sms" ? this.sms : this.calls;
+      if (!bucket.take(t)) {
+        wait = Math.min(wait, bucket.waitMs(t));
+        continue;
+      }
+      this.send(row, t);
+    }
+    const next = ctx.db.select({ at: sql<number | null>`min(${notifications.nextAttemptAt})` }).from(notifications).where(eq(notifications.status, "queued")).get();
+    if (next?.at != null) wait = Math.min(wait, Math.max(0, next.at - t));
+    const cascade = ctx.db.select({ at: sql<number | null>`min(${alerts.cascadeDueAt})` }).from(alerts).get();
+    if (cascade?.at != null) wait = Math.min(wait, Math.max(0, cascade.at - t));
+    return Math.max(wait, 5);
+  }
+
+  private url(path: string, id: number): string {
+    return `${this.o.publicUrl}/twilio/${path}/${id}`;
+  }
+
+  private send(row: NotificationRow, t: number): void {
+    const { ctx, channel, metrics, logger } = this.o;
+    updateNotification(ctx.db, row.id, { status: "sending", attempts: row.attempts + 1, updatedAt: t });
+    this.inFlight++;
+    const alert = getAlert(ctx.db, row.alertId);
+    const policy = alert ? ctx.dir.get(alert.householdId)?.policy : undefined;
+    const request =
+      row.channel === "sms"
+        ? channel.sendSms({ to: row.toPhone, body: row.body ?? "", statusCallback: this.url("sms-status", row.id), ...(row.purpose === "alarm" ? { validityPeriodS: policy?.smsValidityS ?? 600 } : {}) })
+        : channel.startCall({ to: row.toPhone, url: this.url("voice", row.id), statusCallback: this.url("call-status", row.id), amdCallback: this.url("amd", row.id), ringTimeoutS: policy?.ringTimeoutS ?? 25 });
+    request.then(
+      ({ sid }) => this.settle(row, { status: "sent", providerSid: sid, lastError: null }, "ok"),
+      (err) => {
+        const { transient, message } = classifyError(err);
+        const attempts = row.attempts + 1;
+        const giveUp = !transient || attempts >= (this.o.maxAttempts ?? 12);
+        logger.warn({ alertId: row.alertId, notificationId: row.id, channel: row.channel, attempts, transient, err: message }, giveUp ? "notification failed" : "notification will be retried");
+        this.settle(row, giveUp ? { status: "failed", lastError: message } : { status: "queued", lastError: message, nextAttemptAt: this.o.now() + backoffMs(attempts) }, giveUp ? "failed" : "retry");
+      },
+    );
+  }
+
+  private settle(row: NotificationRow, patch: Partial<NotificationRow>, result: string): void {
+    const { ctx, metrics, now } = this.o;
+    this.inFlight--;
+    metrics.sent.inc({ channel: row.channel, result });
+    const t = now();
+    const fx = emptyEffects();
+    ctx.db.$client.transaction(() => {
+      // A webhook may have moved the row on already (a fast callback): keep its status then.
+      const current = ctx.db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, row.id)).get();
+      const p = current && current.status !== "sending" && patch.status === "sent" ? { ...patch, status: current.status } : patch;
+      // Cancelled while the request was under way (the alert was claimed): hang the new call up.
+      if (current?.status === "cancelled" && row.channel === "call" && patch.providerSid) fx.cancelCalls.push(patch.providerSid);
+      fx.events.push(notificationEvent(ctx, updateNotification(ctx.db, row.id, { ...p, updatedAt: t }), t, null));
+    })();
+    this.o.dispatch(fx);
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

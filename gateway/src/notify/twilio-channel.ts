@@ -1,0 +1,36 @@
+/** PhoneChannel over the real twilio SDK (pointed at Twilio, or at a compatible emulator). */
+import type { PhoneChannel } from "./phone-channel";
+import { createTwilioClient } from "./twilio-client";
+
+export interface TwilioChannelOptions {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  apiUrl?: string | undefined;
+}
+
+export function createTwilioChannel(o: TwilioChannelOptions): PhoneChannel {
+  const client = createTwilioClient({ accountSid: o.accountSid, authToken: o.authToken, ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}) });
+  return {
+    async sendSms(r) {
+      const m = await client.messages.create({
+        to: r.to, from: o.from, body: r.body, statusCallback: r.statusCallback,
+        ...(r.validityPeriodS ? { validityPeriod: r.validityPeriodS } : {}),
+      });
+      return { sid: m.sid };
+    },
+    async startCall(r) {
+      const c = await client.calls.create({
+        to: r.to, from: o.from, url: r.url, method: "POST", timeout: r.ringTimeoutS,
+        statusCallback: r.statusCallback, statusCallbackMethod: "POST",
+        statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+        // Answering-machine detection (DESIGN.md): a voicemail is not an answer.
+        machineDetection: "Enable", asyncAmd: "true", asyncAmdStatusCallback: r.amdCallback, asyncAmdStatusCallbackMethod: "POST",
+      });
+      return { sid: c.sid };
+    },
+    async hangUp(sid) {
+      await client.calls(sid).update({ status: "completed" });
+    },
+  };
+}

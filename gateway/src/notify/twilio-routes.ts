@@ -1,0 +1,106 @@
+/**
+ * Twilio webhooks under /twilio (DESIGN.md "Notification policy", issue 3). Every request must carry
+ * a valid X-Twilio-Signature for HK_PUBLIC_URL + path and its form parameters; otherwise 403 and no
+ * state change. Handlers are idempotent (Twilio retries callbacks).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import twilio from "twilio";
+import { z } from "zod";
+import { ErrorCodes, idParamSchema } from "@helpkey/shared";
+import { callStatus, keyPress, machineResult, smsReply, smsStatus } from "../alerts/call-flow";
+import { factsOf } from "../alerts/notify-plan";
+import type { Effects } from "../alerts/effects";
+import type { AppDeps } from "../http/app-deps";
+import { HttpError, parse } from "../http/errors";
+import { getAlert } from "../store/alerts";
+import { getNotification } from "../store/notifications";
+import { texts } from "./texts";
+import { hangUpTwiml, promptTwiml, sayAndHangUp } from "./twiml";
+
+const form = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+const callStatusBody = z.object({ CallStatus: z.string(), CallSid: z.string().optional() });
+const amdBody = z.object({ AnsweredBy: z.string() });
+const gatherBody = z.object({ Digits: z.string().default("") });
+const smsStatusBody = z.object({ MessageStatus: z.string().optional(), SmsStatus: z.string().optional() });
+const inboundBody = z.object({ From: z.string(), Body: z.string().default("") });
+
+export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { ctx, twilio: tw } = deps;
+
+  function verify(req: FastifyRequest): Record<string, string | string[]> {
+    const params = parse(form, req.body ?? {});
+    const signature = req.headers["x-twilio-signature"];
+    const url = `${tw.publicUrl}${req.url}`;
+    if (typeof signature !== "string" || !twilio.validateRequest(tw.authToken, signature, url, params)) {
+      req.log.warn({ path: req.url.split("?")[0] }, "twilio webhook with a bad signature refused");
+      throw new HttpError(403, ErrorCodes.BAD_SIGNATURE, "invalid X-Twilio-Signature");
+    }
+    return params;
+  }
+
+  /** One transaction per callback, effects after the commit. */
+  function run<T extends { effects: Effects } | Effects>(fn: () => T): T {
+    const r = ctx.db.$client.transaction(fn)();
+    deps.dispatch("effects" in r ? r.effects : r);
+    return r;
+  }
+
+  const xml = (reply: FastifyReply, body: string) => reply.type("text/xml").send(body);
+
+  app.post("/twilio/voice/:id", async (req, reply) => {
+    verify(req);
+    const { id } = parse(idParamSchema, req.params);
+    const row = getNotification(ctx.db, id);
+    const alert = row && getAlert(ctx.db, row.alertId);
+    const info = alert && ctx.dir.get(alert.householdId);
+    if (!row || !alert || !info) return xml(reply, hangUpTwiml());
+    if (alert.state !== "open") {
+      const by = alert.acknowledgedBy;
+      return xml(reply, sayAndHangUp(by ? texts.callAlreadyClaimed(by, row.language) : texts.resolvedSms(factsOf(alert, info), row.language), row.language));
+    }
+    const gatherUrl = `${tw.publicUrl}/twilio/gather/${id}`;
+    return xml(reply, promptTwiml(texts.callPrompt(factsOf(alert, info), row.language), row.language, gatherUrl, texts.callNoInput(row.language)));
+  });
+
+  app.post("/twilio/gather/:id", async (req, reply) => {
+    const { Digits } = parse(gatherBody, verify(req));
+    const { id } = parse(idParamSchema, req.params);
+    const r = run(() => keyPress(ctx, id, Digits.slice(0, 1), deps.now()));
+    const lang = getNotification(ctx.db, id)?.language ?? "zh-CN";
+    req.log.info({ notificationId: id, digit: Digits.slice(0, 1), reply: r.reply }, "key pressed");
+    if (r.reply === "claimed") return xml(reply, sayAndHangUp(texts.callClaimed(lang), lang));
+    if (r.reply === "already" && r.by) return xml(reply, sayAndHangUp(texts.callAlreadyClaimed(r.by, lang), lang));
+    if (r.reply === "passed") return xml(reply, sayAndHangUp(texts.callPassed(lang), lang));
+    return xml(reply, sayAndHangUp(texts.callNoInput(lang), lang));
+  });
+
+  app.post("/twilio/call-status/:id", async (req, reply) => {
+    const b = parse(callStatusBody, verify(req));
+    const { id } = parse(idParamSchema, req.params);
+    run(() => callStatus(ctx, id, b.CallStatus, b.CallSid, deps.now()));
+    return reply.status(204).send();
+  });
+
+  app.post("/twilio/amd/:id", async (req, reply) => {
+    const b = parse(amdBody, verify(req));
+    const { id } = parse(idParamSchema, req.params);
+    run(() => machineResult(ctx, id, b.AnsweredBy, deps.now()));
+    return reply.status(204).send();
+  });
+
+  app.post("/twilio/sms-status/:id", async (req, reply) => {
+    const b = parse(smsStatusBody, verify(req));
+    const { id } = parse(idParamSchema, req.params);
+    const status = b.MessageStatus ?? b.SmsStatus;
+    if (status) run(() => smsStatus(ctx, id, status, deps.now()));
+    return reply.status(204).send();
+  });
+
+  app.post("/twilio/sms-inbound", async (req, reply) => {
+    const b = parse(inboundBody, verify(req));
+    const r = run(() => smsReply(ctx, b.From, b.Body, deps.now()));
+    req.log.info({ reply: r.reply }, "inbound sms");
+    // An empty TwiML answer: no auto-reply (the claim's "X is going" texts tell everyone).
+    return xml(reply, new twilio.twiml.MessagingResponse().toString());
+  });
+}

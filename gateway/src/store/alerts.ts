@@ -1,0 +1,60 @@
+/** Alert rows and their console view. */
+import { and, desc, eq, gt, inArray, notInArray, type SQL } from "drizzle-orm";
+import { terminalStates, type AlertState, type AlertView } from "@helpkey/shared";
+import type { Db } from "../db/open";
+import { alerts } from "../db/schema";
+import type { HouseholdDirectory } from "./household-info";
+
+export type AlertRow = typeof alerts.$inferSelect;
+
+export function findOpenAlert(db: Db, householdId: number): AlertRow | undefined {
+  return db.select().from(alerts).where(and(eq(alerts.householdId, householdId), notInArray(alerts.state, [...terminalStates]))).get();
+}
+
+export function getAlert(db: Db, id: number): AlertRow | undefined {
+  return db.select().from(alerts).where(eq(alerts.id, id)).get();
+}
+
+export function toAlertView(row: AlertRow, dir: HouseholdDirectory): AlertView {
+  const info = dir.get(row.householdId);
+  return {
+    id: row.id,
+    communityId: row.communityId,
+    householdId: row.householdId,
+    deviceId: row.deviceId,
+    kind: row.kind,
+    state: row.state,
+    priority: row.priority,
+    pressCount: row.pressCount,
+    firstPressAt: row.firstPressAt,
+    lastPressAt: row.lastPressAt,
+    acknowledgedBy: row.acknowledgedBy,
+    acknowledgedAt: row.acknowledgedAt,
+    closedAt: row.closedAt,
+    outcome: row.outcome,
+    note: row.note,
+    address: info?.address ?? { community: "?", building: "?", unit: "?", room: "?" },
+    residents: info?.residents ?? [],
+  };
+}
+
+export interface AlertQuery {
+  state?: AlertState | undefined;
+  communityIds?: number[] | undefined;
+  sinceId?: number | undefined;
+  limit: number;
+}
+
+export function listAlerts(db: Db, q: AlertQuery): AlertRow[] {
+  const where: SQL[] = [];
+  if (q.state) where.push(eq(alerts.state, q.state));
+  if (q.communityIds) where.push(inArray(alerts.communityId, q.communityIds));
+  if (q.sinceId !== undefined) where.push(gt(alerts.id, q.sinceId));
+  return db.select().from(alerts).where(and(...where)).orderBy(desc(alerts.id)).limit(q.limit).all();
+}
+
+export function listActiveAlerts(db: Db, communityIds?: number[]): AlertRow[] {
+  const where: SQL[] = [notInArray(alerts.state, [...terminalStates])];
+  if (communityIds) where.push(inArray(alerts.communityId, communityIds));
+  return db.select().from(alerts).where(and(...where)).all();
+}

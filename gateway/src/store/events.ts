@@ -1,0 +1,51 @@
+/** The append-only event log: audit trail and numbered console stream in one table. */
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import type { ConsoleEvent, ConsoleEventType } from "@helpkey/shared";
+import type { Db } from "../db/open";
+import { events } from "../db/schema";
+
+export type NewEvent = Omit<ConsoleEvent, "n">;
+
+/** Appends one event; its row id is the console number `n`. Call inside the caller's transaction. */
+export function appendEvent(db: Db, e: NewEvent, extra: { notificationId?: number; data?: unknown } = {}): ConsoleEvent {
+  const { communityId, type, ts, actor, alert, notification, device } = e;
+  const row = db
+    .insert(events)
+    .values({
+      communityId,
+      alertId: alert?.id ?? notification?.alertId ?? null,
+      deviceId: device?.id ?? alert?.deviceId ?? null,
+      notificationId: extra.notificationId ?? notification?.id ?? null,
+      type,
+      actor,
+      data: JSON.stringify({ alert, notification, device, extra: extra.data }),
+      at: ts,
+    })
+    .returning({ id: events.id })
+    .get();
+  return { n: row.id, ...e };
+}
+
+function toConsoleEvent(r: typeof events.$inferSelect): ConsoleEvent {
+  const d = r.data ? (JSON.parse(r.data) as Partial<ConsoleEvent>) : {};
+  const ev: ConsoleEvent = { n: r.id, type: r.type as ConsoleEventType, ts: r.at, communityId: r.communityId, actor: r.actor };
+  if (d.alert) ev.alert = d.alert;
+  if (d.notification) ev.notification = d.notification;
+  if (d.device) ev.device = d.device;
+  return ev;
+}
+
+/** Events after `since`, oldest first, optionally only those of some communities. */
+export function eventsSince(db: Db, since: number, limit: number, communityIds?: number[]): ConsoleEvent[] {
+  const where = communityIds ? and(gt(events.id, since), inArray(events.communityId, communityIds)) : gt(events.id, since);
+  return db.select().from(events).where(where).orderBy(asc(events.id)).limit(limit).all().map(toConsoleEvent);
+}
+
+export function alertEvents(db: Db, alertId: number): ConsoleEvent[] {
+  return db.select().from(events).where(eq(events.alertId, alertId)).orderBy(asc(events.id)).all().map(toConsoleEvent);
+}
+
+export function lastEventNumber(db: Db): number {
+  const r = db.$client.prepare("SELECT max(id) AS n FROM events").get() as { n: number | null };
+  return r.n ?? 0;
+}

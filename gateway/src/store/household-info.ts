@@ -1,0 +1,75 @@
+/**
+ * What the hot path needs to know about a household (address, residents, contacts, community),
+ * cached in memory and dropped whole on any directory change (directory writes are rare).
+ */
+import { asc, eq } from "drizzle-orm";
+import type { Address, Language } from "@helpkey/shared";
+import type { Db } from "../db/open";
+import { buildings, communities, contacts, households, residents, units } from "../db/schema";
+import { policyFrom, type Policy } from "@helpkey/shared";
+
+export interface ContactInfo {
+  id: number;
+  name: string;
+  phone: string;
+  relation: string;
+  priority: number;
+  language: Language;
+}
+
+export interface HouseholdInfo {
+  householdId: number;
+  communityId: number;
+  buildingId: number;
+  address: Address;
+  residents: string[];
+  notes: string | null;
+  contacts: ContactInfo[];
+  supervisorPhone: string | null;
+  communityLanguage: Language;
+  policy: Policy;
+}
+
+export class HouseholdDirectory {
+  private cache = new Map<number, HouseholdInfo | null>();
+  constructor(private readonly db: Db) {}
+
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  get(householdId: number): HouseholdInfo | null {
+    let info = this.cache.get(householdId);
+    if (info === undefined) {
+      info = this.load(householdId);
+      this.cache.set(householdId, info);
+    }
+    return info;
+  }
+
+  private load(householdId: number): HouseholdInfo | null {
+    const row = this.db
+      .select({ h: households, u: units, b: buildings, c: communities })
+      .from(households)
+      .innerJoin(units, eq(units.id, households.unitId))
+      .innerJoin(buildings, eq(buildings.id, units.buildingId))
+      .innerJoin(communities, eq(communities.id, buildings.communityId))
+      .where(eq(households.id, householdId))
+      .get();
+    if (!row) return null;
+    const people = this.db.select({ name: residents.name }).from(residents).where(eq(residents.householdId, householdId)).orderBy(asc(residents.id)).all();
+    const cs = this.db.select().from(contacts).where(eq(contacts.householdId, householdId)).orderBy(asc(contacts.priority), asc(contacts.id)).all();
+    return {
+      householdId,
+      communityId: row.c.id,
+      buildingId: row.b.id,
+      address: { community: row.c.name, building: row.b.name, unit: row.u.name, room: row.h.room },
+      residents: people.map((p) => p.name),
+      notes: row.h.notes,
+      contacts: cs.map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, language: c.language })),
+      supervisorPhone: row.c.supervisorPhone,
+      communityLanguage: row.c.language,
+      policy: policyFrom(row.c.policy),
+    };
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The composition root as a factory: wires the real adapters (SQLite, embedded broker, MQTT link,
+ * Twilio SDK, phone-network emulator, HTTP) for main.ts and for the end-to-end tests.
+ * Start-up order is the list below; close() undoes it in reverse.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { pino, type Logger } from "pino";
+import { createBroker, type HkBroker } from "@helpkey/broker";
+import type { AlertContext } from "./alerts/context";
+import type { Effects } from "./alerts/effects";
+import { ensureAdminToken } from "./admin-token";
+import type { Config } from "./config";
+import { ConsoleHub } from "./console/console-hub";
+import { openDb } from "./db/open";
+import { seedDemo, type DemoInfo } from "./demo/seed";
+import { DeviceRegistry } from "./devices/device-registry";
+import { createAuth } from "./http/auth";
+import { buildApp } from "./http/build-app";
+import { Ingest } from "./ingest/ingest";
+import { MqttLink } from "./ingest/mqtt-link";
+import { createMetrics } from "./metrics/metrics";
+import { OutboxWorker, type OutboxRates } from "./notify/outbox-worker";
+import type { PhoneChannel } from "./notify/phone-channel";
+import { startPhone } from "./notify/phone-setup";
+import { HouseholdDirectory } from "./store/household-info";
+
+export interface SystemOptions {
+  logger?: Logger;
+  now?: () => number;
+  rates?: Partial<OutboxRates>;
+  /** Use this channel instead of Twilio / the emulator (never needed by the tests; for embedding). */
+  channel?: PhoneChannel;
+}
+
+export interface System {
+  httpUrl: string;
+  mqttUrl: string;
+  publicUrl: string;
+  adminToken: string | null;
+  adminTokenGenerated: boolean;
+  /** The embedded phone-network emulator's URL, when it runs. */
+  phoneUrl: string | null;
+  phone: import("@helpkey/firmware-sim/phone-network").PhoneNetwork | null;
+  demo: DemoInfo | null;
+  ctx: AlertContext;
+  close(): Promise<void>;
+}
+
+const BUILT = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
+/** The built console (dashboard/dist) when present, else the plain live page. */
+const DASHBOARD_DIR = existsSync(BUILT) ? BUILT : fileURLToPath(new URL("../../dashboard/public", import.meta.url));
+
+export async function startSystem(config: Readonly<Config>, opts: SystemOptions = {}): Promise<System> {
+  const logger = opts.logger ?? pino({ level: config.logLevel, redact: ["password", "secret", "*.password", "*.secret", "req.headers.authorization"] });
+  const now = opts.now ?? Date.now;
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await Promise.resolve(c()).catch((err) => logger.error({ err }, "close step failed"));
+  };
+  try {
+    // 1. durable store
+    const db = openDb(config.dataDir);
+    closers.push(() => void db.$client.close());
+    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db) };
+    const metrics = createMetrics();
+    const hub = new ConsoleHub();
+    const token = ensureAdminToken(db, config.dataDir, config.adminToken);
+
+    // 2. broker (embedded unless HK_MQTT_URL names an external one)
+    const service = { username: "hk-gateway", password: randomBytes(24).toString("base64url") };
+    let broker: HkBroker | null = null;
+    if (!config.mqttUrl) {
+      broker = await createBroker({
+        host: config.host, port: config.mqttPort, logger: logger.child({ part: "broker" }), registry: metrics.registry,
+        authenticate: async ({ clientId, username, password }) => {
+          if (username === service.username) return password?.toString() === service.password ? { role: "service", name: clientId } : null;
+          return username && (await ctx.devices.authenticate(username, password)) ? { role: "device", deviceId: username } : null;
+        },
+      });
+      closers.push(() => broker!.close());
+    }
+    const mqttUrl = config.mqttUrl ?? broker!.url;
+
+    // 3. phone network: Twilio, a configured compatible server, or the built-in emulator
+    const phone = await startPhone(config, logger, opts.channel);
+    closers.push(() => phone.close());
+
+    // 4. effects of committed changes: acks, console frames, outbox wake-ups, hang-ups
+    let link: MqttLink | null = null;
+    let worker: OutboxWorker | null = null;
+    const dispatch = (fx: Effects) => {
+      for (const a of fx.acks) link?.sendAck(a.deviceId, a.ack);
+      hub.broadcast(fx.events);
+      if (fx.wakeOutbox) worker?.wake();
+      for (const sid of fx.cancelCalls) phone.channel.hangUp(sid).catch((err) => logger.warn({ err: String(err), sid }, "hang-up failed"));
+    };
+
+    // 5. HTTP (its URL is the webhooks' base unless HK_PUBLIC_URL says otherwise)
+    const twilioCfg = { authToken: phone.authToken, publicUrl: config.publicUrl ?? "" };
+    const app = await buildApp({
+      ctx, hub, metrics, logger, now, dispatch, authenticate: createAuth(token.digest),
+      health: { broker: () => (broker ? broker.aedes.closed === false : true) && Boolean(link?.connected), database: () => db.$client.open, workers: () => Boolean(worker?.isRunning) },
+      deviceMqttUrl: mqttUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics,
+      dashboardDir: DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(),
+    });
+    await app.listen({ host: config.host, port: config.httpPort });
+    closers.push(() => hub.closeAll());
+    closers.push(() => app.close());
+    const address = app.server.address();
+    const httpUrl = `http://${config.host}:${typeof address === "object" && address ? address.port : config.httpPort}`;
+    twilioCfg.publicUrl = config.publicUrl ?? httpUrl;
+    phone.setWebhookBase?.(twilioCfg.publicUrl);
+
+    // 6. outbox worker
+    worker = new OutboxWorker({
+      ctx, channel: phone.channel, logger: logger.child({ part: "outbox" }), metrics, now, dispatch, publicUrl: twilioCfg.publicUrl,
+      rates: { ...config.rates, ...opts.rates },
+    });
+    worker.start();
+    closers.push(() => worker!.stop());
+
+    // 7. demo community on an empty database
+    const demo = config.demo ? await seedDemo(ctx, config.dataDir, mqttUrl, now()) : null;
+
+    // 8. last: subscribe, so nothing arrives before everything above is ready
+    const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch });
+    closers.push(() => ingest.flush());
+    link = await MqttLink.connect({ url: mqttUrl, clientId: "hk-gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage });
+    closers.push(() => link!.close());
+
+    logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");
+    return {
+      httpUrl, mqttUrl, publicUrl: twilioCfg.publicUrl, adminToken: token.token, adminTokenGenerated: token.generated,
+      phoneUrl: phone.network?.url ?? null, phone: phone.network, demo, ctx, close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install and run every test (typecheck, unit, end-to-end, browser).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [ -f scripts/browser-deps.sh ]; then bash scripts/browser-deps.sh; fi
+pnpm typecheck
+pnpm test

@@ -1,0 +1,41 @@
+/**
+ * Console WebSocket frames (DESIGN.md "Console"): numbered events, resumable with `?since=N`.
+ * `n` is the event's number in the gateway's append-only event log; a console keeps the
+ * highest `n` it saw and reconnects with it.
+ */
+import { z } from "zod";
+import { alertViewSchema, deviceStatusViewSchema, notificationViewSchema } from "./domain";
+
+export const consoleEventTypes = [
+  "alert.created", "alert.pressed", "alert.cancel_requested", "alert.acknowledged", "alert.dispatched",
+  "alert.arrived", "alert.resolved", "alert.cancelled", "notification.updated", "device.status",
+] as const;
+export type ConsoleEventType = (typeof consoleEventTypes)[number];
+
+export const consoleEventSchema = z.object({
+  n: z.number().int().positive(),
+  type: z.enum(consoleEventTypes),
+  ts: z.number().int(),
+  communityId: z.number().int(),
+  actor: z.string().nullable(),
+  alert: alertViewSchema.optional(),
+  notification: notificationViewSchema.optional(),
+  device: deviceStatusViewSchema.optional(),
+});
+export type ConsoleEvent = z.infer<typeof consoleEventSchema>;
+
+/** First frame on a connection without `since` (or when `since` is too old to replay). */
+export const consoleSnapshotSchema = z.object({
+  type: z.literal("snapshot"),
+  n: z.number().int().nonnegative(),
+  alerts: z.array(alertViewSchema),
+});
+export type ConsoleSnapshot = z.infer<typeof consoleSnapshotSchema>;
+
+export const consoleFrameSchema = z.union([consoleSnapshotSchema, consoleEventSchema]);
+export type ConsoleFrame = z.infer<typeof consoleFrameSchema>;
+
+export const consoleQuerySchema = z.object({
+  since: z.coerce.number().int().nonnegative().optional(),
+  token: z.string().optional(),
+});

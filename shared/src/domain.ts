@@ -1,0 +1,83 @@
+/** Domain values shared by the gateway, the console and the tests (DESIGN.md "Alerts"). */
+import { z } from "zod";
+import { alarmKinds, type AlarmKind } from "./protocol";
+
+export const alertStates = ["open", "acknowledged", "responding", "resolved", "cancelled"] as const;
+export type AlertState = (typeof alertStates)[number];
+export const terminalStates: readonly AlertState[] = ["resolved", "cancelled"];
+
+export const languages = ["zh-CN", "en"] as const;
+export type Language = (typeof languages)[number];
+
+export const outcomes = ["real", "false_alarm", "test"] as const;
+export type Outcome = (typeof outcomes)[number];
+
+export const deviceTypes = ["button", "stb"] as const;
+export type DeviceType = (typeof deviceTypes)[number];
+
+/** Lower is more urgent: fire, medical, emergency, intrusion above service requests. */
+export const kindPriority: Record<AlarmKind, number> = { fire: 1, medical: 2, emergency: 3, intrusion: 4, service: 9 };
+
+export const channels = ["sms", "call"] as const;
+export type Channel = (typeof channels)[number];
+
+export const notificationStatuses = [
+  "queued", "sending", "sent", "delivered", "undelivered", "ringing", "in-progress", "answered",
+  "voicemail", "pressed1", "pressed2", "no-answer", "busy", "completed", "failed", "cancelled",
+] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
+
+export const addressSchema = z.object({
+  community: z.string(),
+  building: z.string(),
+  unit: z.string(),
+  room: z.string(),
+});
+export type Address = z.infer<typeof addressSchema>;
+
+export const alertViewSchema = z.object({
+  id: z.number().int(),
+  communityId: z.number().int(),
+  householdId: z.number().int(),
+  deviceId: z.string(),
+  kind: z.enum(alarmKinds),
+  state: z.enum(alertStates),
+  priority: z.number().int(),
+  pressCount: z.number().int(),
+  firstPressAt: z.number().int(),
+  lastPressAt: z.number().int(),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: z.number().int().nullable(),
+  closedAt: z.number().int().nullable(),
+  outcome: z.enum(outcomes).nullable(),
+  note: z.string().nullable(),
+  address: addressSchema,
+  residents: z.array(z.string()),
+});
+export type AlertView = z.infer<typeof alertViewSchema>;
+
+export const notificationViewSchema = z.object({
+  id: z.number().int(),
+  alertId: z.number().int(),
+  contactId: z.number().int().nullable(),
+  contactName: z.string(),
+  channel: z.enum(channels),
+  purpose: z.string(),
+  wave: z.number().int(),
+  status: z.enum(notificationStatuses),
+  attempts: z.number().int(),
+  providerSid: z.string().nullable(),
+  lastError: z.string().nullable(),
+  updatedAt: z.number().int(),
+});
+export type NotificationView = z.infer<typeof notificationViewSchema>;
+
+export const deviceStatusViewSchema = z.object({
+  id: z.string(),
+  householdId: z.number().int(),
+  type: z.enum(deviceTypes),
+  online: z.boolean(),
+  battery: z.number().nullable(),
+  lastSeenAt: z.number().int().nullable(),
+});
+export type DeviceStatusView = z.infer<typeof deviceStatusViewSchema>;

@@ -1,0 +1,25 @@
+/** Stable error codes: every error that crosses a process boundary carries one of these. */
+export const ErrorCodes = {
+  BAD_REQUEST: "HK_BAD_REQUEST",
+  UNAUTHORIZED: "HK_UNAUTHORIZED",
+  FORBIDDEN: "HK_FORBIDDEN",
+  NOT_FOUND: "HK_NOT_FOUND",
+  CONFLICT: "HK_CONFLICT",
+  ILLEGAL_TRANSITION: "HK_ILLEGAL_TRANSITION",
+  BAD_SIGNATURE: "HK_BAD_SIGNATURE",
+  INTERNAL: "HK_INTERNAL",
+  // device side (broker and ingest); logged and counted, never sent to the device
+  MQTT_AUTH_FAILED: "HK_MQTT_AUTH_FAILED",
+  MQTT_ACL_DENIED: "HK_MQTT_ACL_DENIED",
+  MQTT_PACKET_TOO_LARGE: "HK_MQTT_PACKET_TOO_LARGE",
+  MQTT_RATE_LIMITED: "HK_MQTT_RATE_LIMITED",
+  MQTT_BAD_JSON: "HK_MQTT_BAD_JSON",
+  MQTT_SCHEMA: "HK_MQTT_SCHEMA",
+  MQTT_UNKNOWN_DEVICE: "HK_MQTT_UNKNOWN_DEVICE",
+} as const;
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** The body of every HTTP error (DESIGN.md "HTTP API"). */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}

@@ -1,0 +1,33 @@
+/**
+ * Notification policy (DESIGN.md "Notification policy"); defaults, overridable per community
+ * (`policy` on a community). Short timings are allowed for drills and tests.
+ */
+import { z } from "zod";
+
+export const policySchema = z.object({
+  /** A cancel from the device within this window withdraws the alarm. */
+  cancelWindowS: z.number().int().min(0).max(120).default(10),
+  /** How long one call rings before it counts as no answer. */
+  ringTimeoutS: z.number().int().min(1).max(120).default(25),
+  /** Time without a claim before the next wave is called. */
+  waveTimeoutS: z.number().int().min(1).max(600).default(60),
+  /** Unclaimed this long: the community's supervisor is called as well. */
+  supervisorAfterS: z.number().int().min(1).max(3600).default(120),
+  /** Alarm SMS validity (Twilio ValidityPeriod); a stale alarm text helps nobody. */
+  smsValidityS: z.number().int().min(60).max(600).default(600),
+  /** Rounds of the cascade before it stops calling (the console keeps sounding). */
+  maxRounds: z.number().int().min(1).max(20).default(5),
+});
+export type Policy = z.infer<typeof policySchema>;
+
+export const defaultPolicy: Policy = Object.freeze(policySchema.parse({}));
+
+/** The community's stored overrides (JSON text or null) merged over the defaults. */
+export function policyFrom(json: string | null | undefined): Policy {
+  if (!json) return defaultPolicy;
+  try {
+    return policySchema.parse(JSON.parse(json));
+  } catch {
+    return defaultPolicy;
+  }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["shared/test/**/*.test.ts", "broker/test/**/*.test.ts", "gateway/test/**/*.test.ts", "firmware-sim/test/**/*.test.ts", "tests/e2e/**/*.test.ts"],
+    exclude: ["**/node_modules/**"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+    // e2e files start whole systems; keep the 2-core machine from thrashing
+    maxWorkers: 2,
+  },
+});
