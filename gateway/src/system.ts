@@ -69,7 +69,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const token = ensureAdminToken(db, config.dataDir, config.adminToken);
 
     // 2. broker (embedded unless HK_MQTT_URL names an external one)
-    const service = { username: "hk-gateway", password: randomBytes(24).toString("base64url") };
+    const service = { username: "svc:gateway", password: randomBytes(24).toString("base64url") };
     let broker: HkBroker | null = null;
     if (!config.mqttUrl) {
       broker = await createBroker({
@@ -127,7 +127,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 8. last: subscribe, so nothing arrives before everything above is ready
     const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch });
     closers.push(() => ingest.flush());
-    link = await MqttLink.connect({ url: mqttUrl, clientId: "hk-gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage });
+    link = await MqttLink.connect({ url: mqttUrl, clientId: "svc:gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage });
     closers.push(() => link!.close());
 
     logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");

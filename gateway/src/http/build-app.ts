@@ -14,7 +14,7 @@ import { healthRoutes } from "./health-routes";
 import { twilioRoutes } from "../notify/twilio-routes";
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger.child({ part: "http" }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 256 * 1024 });
+  const app = Fastify({ loggerInstance: deps.logger.child({ part: "http" }) as FastifyBaseLogger, bodyLimit: 256 * 1024 });
   installErrorHandler(app);
   await app.register(formbody);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

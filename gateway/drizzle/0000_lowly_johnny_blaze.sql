@@ -14,10 +14,12 @@ CREATE TABLE `alerts` (
 	`closed_at` integer,
 	`outcome` text,
 	`note` text,
+	`cascade_due_at` integer,
 	FOREIGN KEY (`community_id`) REFERENCES `communities`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`household_id`) REFERENCES `households`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE INDEX `alerts_cascade_due` ON `alerts` (`cascade_due_at`);--> statement-breakpoint
 CREATE UNIQUE INDEX `alerts_one_open_per_household` ON `alerts` (`household_id`) WHERE state NOT IN ('resolved', 'cancelled');--> statement-breakpoint
 CREATE INDEX `alerts_state` ON `alerts` (`state`);--> statement-breakpoint
 CREATE INDEX `alerts_community` ON `alerts` (`community_id`,`id`);--> statement-breakpoint

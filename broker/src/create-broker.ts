@@ -1,0 +1,115 @@
+/**
+ * Composition of the embedded broker: options → metrics → policies → aedes
+ * hooks → TCP listener. The broker knows identities and topics, never alarms
+ * (DESIGN.md "Parts").
+ */
+import type { EventEmitter } from "node:events";
+import { ErrorCodes } from "@helpkey/shared";
+import { Aedes } from "aedes";
+import { createConnectPolicy } from "./connect-policy";
+import { toAedesHooks, type BrokerPolicy } from "./hooks";
+import { Identities } from "./identities";
+import { createMetrics } from "./metrics";
+import { boundedMemoryPersistence } from "./offline-queue";
+import { resolveOptions } from "./options";
+import { guardPacketSize } from "./packet-size";
+import { createPublishPolicy } from "./publish-policy";
+import { RateLimiter } from "./rate-limiter";
+import { Refusals } from "./refusals";
+import { createSubscribePolicy } from "./subscribe-policy";
+import { listenTcp } from "./tcp-listener";
+import type { BrokerOptions, HkBroker } from "./types";
+
+/** Idle devices' full token buckets are forgotten this often. */
+const RATE_SWEEP_MS = 60_000;
+
+export async function createBroker(options: BrokerOptions): Promise<HkBroker> {
+  const opts = resolveOptions(options);
+  const log = opts.logger.child({ component: "broker" });
+  const now = () => performance.now();
+
+  let aedes: Aedes | undefined;
+  const metrics = createMetrics(opts.registry, () => aedes?.connectedClients ?? 0);
+  const identities = new Identities();
+  const refusals = new Refusals(log, metrics);
+  const limiter = new RateLimiter(opts.rateLimit);
+
+  const policy: BrokerPolicy = {
+    connect: createConnectPolicy({ authenticate: opts.authenticate, identities, refusals }),
+    publish: createPublishPolicy({ identities, refusals, limiter, maxPacketBytes: opts.maxPacketBytes, now, accepted: metrics.published }),
+    subscribe: createSubscribePolicy({ identities, refusals }),
+  };
+
+  try {
+    aedes = await Aedes.createBroker({
+      ...toAedesHooks(policy, (err, hook) => log.error({ err, hook }, "broker policy threw; refused")),
+      // a subscriber whose socket stays full this long is dropped, so it cannot
+      // hold up delivery to everyone else behind it (TOOLCHAIN.md "aedes")
+      drainTimeout: opts.drainTimeoutMs,
+      persistence: boundedMemoryPersistence(opts.offlineQueueLimit, {
+        dropped(clientId, first) {
+          metrics.offlineDropped();
+          if (first) log.warn({ clientId, limit: opts.offlineQueueLimit }, "session queue full; dropping new messages for it");
+        },
+      }),
+    });
+  } catch (err) {
+    metrics.remove();
+    throw err;
+  }
+  const broker = aedes;
+
+  broker.on("client", (client) => identities.registered(client));
+  broker.on("clientDisconnect", (client) => identities.unregistered(client));
+  // socket resets, keepalive timeouts, refused publishes (already logged): routine
+  broker.on("clientError", (client, err) => log.debug({ ...identities.subject(client), err: err.message }, "mqtt client error"));
+  broker.on("connectionError", (_client, err) => log.debug({ err: err.message }, "mqtt connection error"));
+  // an "error" event without a listener would take the whole process down
+  // (aedes' typings list no "error" overload, hence the upcast)
+  const emitter: EventEmitter = broker;
+  emitter.on("error", (err: Error) => log.error({ err }, "aedes error"));
+
+  const sweeper = setInterval(() => limiter.sweep(now()), RATE_SWEEP_MS);
+  sweeper.unref();
+
+  const listener = await listenTcp(opts.host, opts.port, (socket) => {
+    const client = broker.handle(socket);
+    guardPacketSize(socket, opts.maxPacketBytes, (bytes) =>
+      refusals.closing(client, identities.subject(client), {
+        code: ErrorCodes.MQTT_PACKET_TOO_LARGE,
+        reason: "packet too large",
+        details: { bytes, limit: opts.maxPacketBytes },
+      }),
+    );
+  }).catch(async (err: unknown) => {
+    clearInterval(sweeper);
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    metrics.remove();
+    throw err;
+  });
+
+  const url = `mqtt://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${listener.port}`;
+  log.info({ url }, "mqtt broker listening");
+
+  let closed: Promise<void> | undefined;
+  return {
+    port: listener.port,
+    url,
+    aedes: broker,
+    connectedDevices: () => identities.deviceCount(),
+    disconnectDevice(deviceId) {
+      // close() publishes the Last Will ({online: false}), as for any lost device
+      identities.device(deviceId)?.close();
+    },
+    close() {
+      closed ??= (async () => {
+        clearInterval(sweeper);
+        await new Promise<void>((resolve) => broker.close(() => resolve()));
+        await listener.close();
+        metrics.remove();
+        log.info({ url }, "mqtt broker closed");
+      })();
+      return closed;
+    },
+  };
+}

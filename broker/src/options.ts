@@ -1,0 +1,54 @@
+/**
+ * Options are checked once, defaults filled in, and the result frozen
+ * (STYLE.md: config checked once). A bad number is a programming error of the
+ * composition root, so it throws at boot rather than misbehaving later.
+ */
+import { MAX_PACKET_BYTES } from "@helpkey/shared";
+import { Registry } from "prom-client";
+import { z } from "zod";
+import type { BrokerOptions, Credentials, Identity, RateLimit } from "./types";
+import type { Logger } from "pino";
+
+export interface ResolvedOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly authenticate: (credentials: Credentials) => Promise<Identity | null>;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly maxPacketBytes: number;
+  readonly rateLimit: Readonly<RateLimit>;
+  readonly drainTimeoutMs: number;
+  readonly offlineQueueLimit: number;
+}
+
+const numbers = z.object({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(0),
+  // a CONNECT with client id, username, password and a will must still fit
+  maxPacketBytes: z.number().int().min(256).default(MAX_PACKET_BYTES),
+  rateLimit: z
+    .object({ perSecond: z.number().positive(), burst: z.number().min(1) })
+    .default({ perSecond: 5, burst: 20 }),
+  // a device's socket holds 16 KB before writes report back-pressure, so 5 s
+  // of a full buffer means a stuck peer; every publisher to it waits meanwhile
+  drainTimeoutMs: z.number().int().positive().default(5_000),
+  offlineQueueLimit: z.number().int().positive().default(100),
+});
+
+export function resolveOptions(options: BrokerOptions): ResolvedOptions {
+  const checked = numbers.parse({
+    host: options.host,
+    port: options.port,
+    maxPacketBytes: options.maxPacketBytes,
+    rateLimit: options.rateLimit,
+    drainTimeoutMs: options.drainTimeoutMs,
+    offlineQueueLimit: options.offlineQueueLimit,
+  });
+  return Object.freeze({
+    ...checked,
+    rateLimit: Object.freeze(checked.rateLimit),
+    authenticate: options.authenticate,
+    logger: options.logger,
+    registry: options.registry ?? new Registry(),
+  });
+}

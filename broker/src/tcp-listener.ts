@@ -1,0 +1,38 @@
+/**
+ * The plain-TCP MQTT listener. `noDelay` is essential: with Nagle's algorithm
+ * on, every request/response round trip (CONNECT/CONNACK, PUBLISH/PUBACK)
+ * stalls ~40 ms waiting for the peer's delayed ACK (TOOLCHAIN.md "aedes").
+ */
+import { createServer, type AddressInfo, type Socket } from "node:net";
+
+export interface TcpListener {
+  port: number;
+  /** Stops accepting and destroys every socket still open (also those that never sent CONNECT). */
+  close(): Promise<void>;
+}
+
+export async function listenTcp(host: string, port: number, onConnection: (socket: Socket) => void): Promise<TcpListener> {
+  const sockets = new Set<Socket>();
+  const server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    onConnection(socket);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The broker's public contract. The broker knows identities and topics, never
+ * alarms (DESIGN.md "Parts"): the gateway injects `authenticate` and is itself
+ * an ordinary MQTT client with a `service` identity.
+ */
+import type { Aedes } from "aedes";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+
+/** Who is on the other end of a connection, as decided by the injected `authenticate`. */
+export type Identity = { role: "device"; deviceId: string } | { role: "service"; name: string };
+
+/** What the client sent in CONNECT. The password is secret: never logged, never kept. */
+export interface Credentials {
+  clientId: string;
+  username?: string;
+  password?: Buffer;
+}
+
+export interface RateLimit {
+  /** Sustained publishes per second allowed to one device. */
+  perSecond: number;
+  /** Publishes a device may send at once after being quiet. */
+  burst: number;
+}
+
+export interface BrokerOptions {
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** 0 picks a free port (tests). Default 0. */
+  port?: number;
+  /** Resolves the identity, or null for bad credentials. A throw refuses the client too. */
+  authenticate: (credentials: Credentials) => Promise<Identity | null>;
+  logger: Logger;
+  /** Where the hk_mqtt_* metrics go; default a new Registry. */
+  registry?: Registry;
+  /** Largest whole MQTT packet (fixed header included) accepted from any client; default MAX_PACKET_BYTES. */
+  maxPacketBytes?: number;
+  /** Per device id, on publishes; default 5/s, burst 20. Services are not limited. */
+  rateLimit?: RateLimit;
+  /** A subscriber whose socket stays full this long is dropped; default 5000 ms. */
+  drainTimeoutMs?: number;
+  /** QoS>0 messages kept per persistent session (clean=false) before new ones are dropped; default 100. */
+  offlineQueueLimit?: number;
+}
+
+export interface HkBroker {
+  port: number;
+  /** mqtt://host:port */
+  url: string;
+  aedes: Aedes;
+  /** Devices (not services) connected right now. */
+  connectedDevices(): number;
+  /** Closes the device's connection, if any (used when a device is revoked). Its Last Will is published. */
+  disconnectDevice(deviceId: string): void;
+  /** Stops listening, closes every connection and unregisters the metrics. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,115 @@
+/**
+ * Issue 2, "Done when": refusals. Wrong password, another device's topic, malformed and
+ * schema-invalid payloads, revoked devices — each refused and counted while others keep working.
+ */
+import mqtt from "mqtt";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AlertView } from "@helpkey/shared";
+import { createHousehold, type Household } from "../helpers/community";
+import { alarm, connectRaw, connectSim } from "../helpers/device";
+import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
+
+let sys: TestSystem;
+let a: Household;
+let b: Household;
+
+async function metric(name: string, label?: string): Promise<number> {
+  const text = await (await fetch(`${sys.httpUrl}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(name) && (!label || l.includes(label)));
+  return line ? Number(line.split(" ").pop()) : 0;
+}
+
+beforeEach(async () => {
+  sys = await startTestSystem();
+  a = await createHousehold(sys.api, { contacts: [{ name: "A1", phone: "+8613800001001", priority: 1 }] });
+  b = await createHousehold(sys.api, { contacts: [{ name: "B1", phone: "+8613800002001", priority: 1 }] });
+});
+afterEach(async () => {
+  await sys.close();
+});
+
+describe("device authentication", () => {
+  it("a wrong password is refused at CONNACK", async () => {
+    const err = await mqtt.connectAsync(sys.mqttUrl, { clientId: a.device.id, username: a.device.id, password: "wrong", reconnectPeriod: 0 }).then(
+      (c) => { c.end(true); return null; },
+      (e: Error & { code?: number }) => e,
+    );
+    expect(err).not.toBeNull();
+    expect([4, 5]).toContain(err!.code);
+    expect(await metric("hk_mqtt_refusals_total", "HK_MQTT_AUTH_FAILED")).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a revoked device can't connect, and is disconnected when revoked", async () => {
+    const device = await connectSim(sys.mqttUrl, a.device.id, a.device.secret);
+    const offline = new Promise<void>((r) => device.once("offline", () => r()));
+    expect((await sys.api("DELETE", `/api/devices/${a.device.id}`)).status).toBe(204);
+    await offline;
+    await device.close();
+    const err = await mqtt.connectAsync(sys.mqttUrl, { clientId: a.device.id, username: a.device.id, password: a.device.secret, reconnectPeriod: 0 }).then(
+      (c) => { c.end(true); return null; },
+      (e: Error & { code?: number }) => e,
+    );
+    expect(err?.code).toBeOneOf([4, 5]);
+  });
+});
+
+describe("topic ACL and payload validation", () => {
+  it("a device publishing to another device's topic is disconnected and nothing is stored", async () => {
+    const { client } = await connectRaw(sys.mqttUrl, a.device.id, a.device.secret);
+    const closed = new Promise<void>((r) => client.once("close", () => r()));
+    client.publish(`hk/v1/dev/${b.device.id}/alarm`, alarm(1), { qos: 1 });
+    await closed;
+    client.end(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await sys.api<AlertView[]>("GET", "/api/alerts")).body).toEqual([]);
+    expect(await metric("hk_mqtt_refusals_total", "HK_MQTT_ACL_DENIED")).toBeGreaterThanOrEqual(1);
+  });
+
+  it("malformed JSON and schema-invalid payloads are rejected and counted; other devices keep being served", async () => {
+    const bad = await connectRaw(sys.mqttUrl, a.device.id, a.device.secret);
+    const topic = `hk/v1/dev/${a.device.id}/alarm`;
+    await bad.client.publishAsync(topic, "{not json", { qos: 1 });
+    await bad.client.publishAsync(topic, JSON.stringify({ seq: -1, ts: 1, action: "explode", kind: "emergency", trigger: "button" }), { qos: 1 });
+    await bad.client.publishAsync(topic, JSON.stringify({ seq: "x" }), { qos: 1 });
+    await waitFor(async () => (await metric("hk_ingest_rejected_total", "HK_MQTT_BAD_JSON")) >= 1 && (await metric("hk_ingest_rejected_total", "HK_MQTT_SCHEMA")) >= 2, 5000, "rejections counted");
+    expect(bad.acks).toEqual([]);
+
+    const good = await connectSim(sys.mqttUrl, b.device.id, b.device.secret);
+    const ack = await good.waitForAck(good.press().seq, "received", 5000);
+    expect(ack.state).toBe("received");
+    const alerts = (await sys.api<AlertView[]>("GET", "/api/alerts")).body;
+    expect(alerts.map((x) => x.householdId)).toEqual([b.householdId]);
+    expect((await fetch(`${sys.httpUrl}/healthz`)).status).toBe(200);
+    await good.close();
+    await bad.client.endAsync();
+  });
+});
+
+describe("HTTP input", () => {
+  it("requires the admin token and answers bad bodies with 400 and the field", async () => {
+    expect((await sys.api("GET", "/api/alerts", undefined, "nope-nope-nope")).status).toBe(401);
+    expect((await sys.api("GET", "/api/alerts", undefined, "")).status).toBe(401);
+    const r = await sys.api<{ error: { code: string; field: string } }>("POST", "/api/contacts", { householdId: a.householdId, name: "X", phone: "12345", relation: "son", priority: 1 });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: "HK_BAD_REQUEST", field: "phone" });
+    const missing = await sys.api<{ error: { code: string } }>("GET", "/api/alerts/99999");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("HK_NOT_FOUND");
+    const orphan = await sys.api<{ error: { field: string } }>("POST", "/api/buildings", { communityId: 99999, name: "B" });
+    expect(orphan.status).toBe(400);
+    expect(orphan.body.error.field).toBe("communityId");
+  });
+
+  it("lists and filters the directory by parent, and shows a device's secret only once", async () => {
+    const units = await sys.api<{ id: number; buildingId: number }[]>("GET", `/api/units?buildingId=${a.buildingId}`);
+    expect(units.body.map((u) => u.id)).toEqual([a.unitId]);
+    const dev = await sys.api<Record<string, unknown>>("GET", `/api/devices/${a.device.id}`);
+    expect(dev.status).toBe(200);
+    expect(dev.body).not.toHaveProperty("secret");
+    expect(dev.body).not.toHaveProperty("secretHash");
+    const rotated = await sys.api<{ secret: string }>("POST", `/api/devices/${a.device.id}/rotate-secret`);
+    expect(rotated.body.secret).not.toBe(a.device.secret);
+    const err = await mqtt.connectAsync(sys.mqttUrl, { clientId: a.device.id, username: a.device.id, password: a.device.secret, reconnectPeriod: 0 }).then(() => null, (e: Error) => e);
+    expect(err).not.toBeNull();
+  });
+});
