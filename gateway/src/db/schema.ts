@@ -149,7 +149,8 @@ export const notifications = sqliteTable("notifications", {
   createdAt: createdAt(),
   updatedAt: integer("updated_at").notNull(),
 }, (t) => [
-  index("notifications_due").on(t.status, t.nextAttemptAt),
+  // The send queue: first waves of every alert before later waves of any (issue 3).
+  index("notifications_queue").on(t.status, t.channel, t.wave, t.round, t.id),
   index("notifications_alert").on(t.alertId),
   index("notifications_sid").on(t.providerSid),
 ]);

@@ -116,7 +116,7 @@ CREATE TABLE `notifications` (
 	FOREIGN KEY (`alert_id`) REFERENCES `alerts`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `notifications_due` ON `notifications` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `notifications_queue` ON `notifications` (`status`,`channel`,`wave`,`round`,`id`);--> statement-breakpoint
 CREATE INDEX `notifications_alert` ON `notifications` (`alert_id`);--> statement-breakpoint
 CREATE INDEX `notifications_sid` ON `notifications` (`provider_sid`);--> statement-breakpoint
 CREATE TABLE `presses` (
