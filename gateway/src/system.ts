@@ -32,6 +32,8 @@ export interface SystemOptions {
   rates?: Partial<OutboxRates>;
   /** Use this channel instead of Twilio / the emulator (never needed by the tests; for embedding). */
   channel?: PhoneChannel;
+  /** The built-in emulator's simulated-time multiplier (drills and tests). */
+  phoneSpeed?: number;
 }
 
 export interface System {
@@ -84,7 +86,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const mqttUrl = config.mqttUrl ?? broker!.url;
 
     // 3. phone network: Twilio, a configured compatible server, or the built-in emulator
-    const phone = await startPhone(config, logger, opts.channel);
+    const phone = await startPhone(config, logger, opts.channel, opts.phoneSpeed);
     closers.push(() => phone.close());
 
     // 4. effects of committed changes: acks, console frames, outbox wake-ups, hang-ups

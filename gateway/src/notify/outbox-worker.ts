@@ -11,7 +11,7 @@ import { notificationEvent, runCascade } from "../alerts/notify-plan";
 import { alerts, notifications } from "../db/schema";
 import type { Metrics } from "../metrics/metrics";
 import { getAlert } from "../store/alerts";
-import { dueNotifications, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
+import { queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
 import { classifyError, type PhoneChannel } from "./phone-channel";
 import { backoffMs, TokenBucket } from "./rate-limiter";
 
@@ -100,22 +100,26 @@ export class OutboxWorker {
     this.o.dispatch(fx);
   }
 
-  /** Sends what the limits allow; returns ms until the next look. */
+  /** Sends what the limits allow, strictly in queue order per channel; returns ms until the next look. */
   private sendDue(): number {
-    const { ctx, now, rates } = this.o;
+    const { ctx, now } = this.o;
     const t = now();
     let wait = IDLE_POLL_MS;
-    for (const row of dueNotifications(ctx.db, t, 200)) {
-      if (this.inFlight >= rates.maxInFlight) return IDLE_POLL_MS; // a reply wakes us earlier
-      const bucket = row.channel === "sms" ? this.sms : this.calls;
-      if (!bucket.take(t)) {
-        wait = Math.min(wait, bucket.waitMs(t));
-        continue;
+    for (const channel of ["sms", "call"] as const) {
+      const bucket = channel === "sms" ? this.sms : this.calls;
+      for (const row of queueHead(ctx.db, channel, 100)) {
+        if (row.nextAttemptAt > t) {
+          wait = Math.min(wait, row.nextAttemptAt - t); // head-of-line: wait for it
+          break;
+        }
+        if (this.inFlight >= this.o.rates.maxInFlight) return IDLE_POLL_MS; // a reply wakes us earlier
+        if (!bucket.take(t)) {
+          wait = Math.min(wait, bucket.waitMs(t));
+          break;
+        }
+        this.send(row, t);
       }
-      this.send(row, t);
     }
-    const next = ctx.db.select({ at: sql<number | null>`min(${notifications.nextAttemptAt})` }).from(notifications).where(eq(notifications.status, "queued")).get();
-    if (next?.at != null) wait = Math.min(wait, Math.max(0, next.at - t));
     const cascade = ctx.db.select({ at: sql<number | null>`min(${alerts.cascadeDueAt})` }).from(alerts).get();
     if (cascade?.at != null) wait = Math.min(wait, Math.max(0, cascade.at - t));
     return Math.max(wait, 5);

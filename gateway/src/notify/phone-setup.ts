@@ -22,7 +22,7 @@ export interface PhoneSetup {
   close(): Promise<void>;
 }
 
-export async function startPhone(config: Readonly<Config>, logger: Logger, channel?: PhoneChannel): Promise<PhoneSetup> {
+export async function startPhone(config: Readonly<Config>, logger: Logger, channel?: PhoneChannel, speed = 1): Promise<PhoneSetup> {
   if (config.twilio) {
     const t = config.twilio;
     return { channel: channel ?? createTwilioChannel(t), authToken: t.authToken, network: null, close: async () => undefined };
@@ -36,7 +36,7 @@ export async function startPhone(config: Readonly<Config>, logger: Logger, chann
   }
   const { createPhoneNetwork } = await import("@helpkey/firmware-sim/phone-network");
   const authToken = randomBytes(16).toString("hex");
-  const network = await createPhoneNetwork({ host: config.host, port: 0, accountSid: EMULATOR_ACCOUNT_SID, authToken, logger: logger.child({ part: "phone-network" }) });
+  const network = await createPhoneNetwork({ host: config.host, port: 0, accountSid: EMULATOR_ACCOUNT_SID, authToken, speed, logger: logger.child({ part: "phone-network" }) });
   logger.info({ url: network.url }, "no Twilio credentials: using the built-in phone-network emulator");
   return {
     channel: channel ?? createTwilioChannel({ accountSid: EMULATOR_ACCOUNT_SID, authToken, from: EMULATOR_FROM, apiUrl: network.url }),

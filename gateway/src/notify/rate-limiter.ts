@@ -27,7 +27,7 @@ export class TokenBucket {
 }
 
 /** Exponential backoff with full jitter, capped (transient provider failures). */
-export function backoffMs(attempt: number, baseMs = 1000, capMs = 60_000): number {
+export function backoffMs(attempt: number, baseMs = 1000, capMs = 30_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }

@@ -1,5 +1,5 @@
 /** Outbox rows (one per SMS or call) and their console view. */
-import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { NotificationStatus, NotificationView } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { notifications } from "../db/schema";
@@ -36,12 +36,16 @@ export function notificationsOfAlert(db: Db, alertId: number): NotificationRow[]
   return db.select().from(notifications).where(eq(notifications.alertId, alertId)).orderBy(asc(notifications.id)).all();
 }
 
-/** Due rows, first waves of every alert before later waves of any alert (issue 3). */
-export function dueNotifications(db: Db, now: number, limit: number): NotificationRow[] {
+/**
+ * The head of one channel's send queue, in priority order (wave, round, id), due or not:
+ * the worker sends strictly in this order, so a row waiting out a backoff holds back the rows
+ * behind it (a 429 means the whole account is congested) and priority order survives retries.
+ */
+export function queueHead(db: Db, channel: "sms" | "call", limit: number): NotificationRow[] {
   return db
     .select()
     .from(notifications)
-    .where(and(eq(notifications.status, "queued"), lte(notifications.nextAttemptAt, now)))
+    .where(and(eq(notifications.status, "queued"), eq(notifications.channel, channel)))
     .orderBy(asc(notifications.wave), asc(notifications.round), asc(notifications.id))
     .limit(limit)
     .all();
