@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
+import { createLogger } from "./logger";
 import { createBroker, type HkBroker } from "@helpkey/broker";
 import type { AlertContext } from "./alerts/context";
 import type { Effects } from "./alerts/effects";
@@ -55,7 +56,7 @@ const BUILT = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
 const DASHBOARD_DIR = existsSync(BUILT) ? BUILT : fileURLToPath(new URL("../../dashboard/public", import.meta.url));
 
 export async function startSystem(config: Readonly<Config>, opts: SystemOptions = {}): Promise<System> {
-  const logger = opts.logger ?? pino({ level: config.logLevel, redact: ["password", "secret", "*.password", "*.secret", "req.headers.authorization"] });
+  const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? Date.now;
   const closers: (() => Promise<void> | void)[] = [];
   const close = async () => {

@@ -36,7 +36,7 @@ function deviceAcks(ctx: AlertContext, alert: AlertRow): Effects["acks"] {
   const lang = ctx.dir.get(alert.householdId)?.communityLanguage ?? "zh-CN";
   const state = ackStateOf(alert.state);
   const by = alert.acknowledgedBy ?? undefined;
-  return rows.map((r) => ({ deviceId: r.deviceId, ack: { seq: r.seq ?? 0, alertId: alert.id, state, ...(by ? { by } : {}), text: texts.deviceText(state, lang, by) } }));
+  return rows.map((r) => ({ deviceId: r.deviceId, ack: { seq: r.seq ?? 0, alertId: alert.id, state, ...(by ? { by } : {}), text: texts.deviceText(state, lang, by, alert.acknowledgedAt) } }));
 }
 
 export function applyAction(ctx: AlertContext, alertId: number, input: ActionInput, now: number): ActionResult {

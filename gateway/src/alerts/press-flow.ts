@@ -26,7 +26,7 @@ function ackFor(deviceId: string, seq: number, alert: AlertRow | undefined, info
   if (!alert) return { deviceId, ack: { seq, alertId: 0, state: "cancelled" as const } };
   const state = ackStateOf(alert.state);
   const by = alert.acknowledgedBy ?? undefined;
-  return { deviceId, ack: { seq, alertId: alert.id, state, ...(by ? { by } : {}), text: texts.deviceText(state, lang, by) } };
+  return { deviceId, ack: { seq, alertId: alert.id, state, ...(by ? { by } : {}), text: texts.deviceText(state, lang, by, alert.acknowledgedAt) } };
 }
 
 export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload, now: number): AlarmOutcome {

@@ -160,3 +160,62 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/* ---- Console (issue 5): dispatcher accounts, sessions, patrol roster, responder dispatches ---- */
+
+/** Console accounts (DESIGN.md "Console": roles dispatcher / supervisor / admin, scoped to communities). */
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull(),
+  /** Shown in the audit trail and on the resident's device ("Dispatcher Zhang is on the way"). */
+  name: text("name").notNull(),
+  role: text("role", { enum: ["dispatcher", "supervisor", "admin"] }).notNull(),
+  /** scrypt, via devices/secret-hash.ts. */
+  passwordHash: text("password_hash").notNull(),
+  language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
+  disabledAt: integer("disabled_at"),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex("users_username").on(t.username)]);
+
+/** Which communities a dispatcher or supervisor sees (admins see every community). */
+export const userCommunities = sqliteTable("user_communities", {
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  communityId: integer("community_id").notNull().references(() => communities.id, { onDelete: "cascade" }),
+}, (t) => [primaryKey({ columns: [t.userId, t.communityId] }), index("user_communities_community").on(t.communityId)]);
+
+/**
+ * Console sessions behind the httpOnly cookie. Only the token's SHA-256 is stored, so a copy of the
+ * database cannot be replayed as a login. user_id null = the install's admin token holder.
+ */
+export const sessions = sqliteTable("sessions", {
+  id: text("id").primaryKey(),
+  userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  lastSeenAt: integer("last_seen_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+}, (t) => [index("sessions_user").on(t.userId), index("sessions_expires").on(t.expiresAt)]);
+
+/** The community's patrol / responders, who can be dispatched to an alert from the console. */
+export const patrolMembers = sqliteTable("patrol_members", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  communityId: integer("community_id").notNull().references(() => communities.id),
+  name: text("name").notNull(),
+  phone: text("phone").notNull(),
+  language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
+  /** Retired members stay for the audit trail of past dispatches. */
+  retiredAt: integer("retired_at"),
+  createdAt: createdAt(),
+}, (t) => [index("patrol_members_community").on(t.communityId)]);
+
+/** One patrol member sent to one alert; the responder link's signed token names this row. */
+export const responderDispatches = sqliteTable("responder_dispatches", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  alertId: integer("alert_id").notNull().references(() => alerts.id),
+  patrolMemberId: integer("patrol_member_id").notNull().references(() => patrolMembers.id),
+  name: text("name").notNull(),
+  dispatchedBy: text("dispatched_by").notNull(),
+  status: text("status", { enum: ["dispatched", "on_way", "arrived", "resolved"] }).notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [index("responder_dispatches_alert").on(t.alertId)]);

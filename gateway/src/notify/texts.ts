@@ -73,10 +73,11 @@ export const texts = {
   callNoInput(lang: Language): string {
     return lang === "zh-CN" ? "没有收到按键,再见。" : "No key was pressed. Goodbye.";
   },
-  /** Shown on the resident's TV / device with ack states. */
-  deviceText(state: "received" | "acknowledged" | "responding" | "resolved" | "cancelled", lang: Language, by?: string): string {
-    const zh = { received: "求助已收到", acknowledged: `${by ?? "有人"}正在赶来`, responding: "巡逻人员已出发", resolved: "求助已处理", cancelled: "求助已取消" };
-    const en = { received: "Help requested", acknowledged: `${by ?? "Someone"} is on the way`, responding: "The patrol is on the way", resolved: "Resolved", cancelled: "Cancelled" };
+  /** Shown on the resident's TV / device with ack states ("Daughter Wang is on the way, 10:02"). */
+  deviceText(state: "received" | "acknowledged" | "responding" | "resolved" | "cancelled", lang: Language, by?: string, at?: number | null): string {
+    const t = at ? (lang === "zh-CN" ? `(${clock(at)})` : `, ${clock(at)}`) : "";
+    const zh = { received: "求助已收到", acknowledged: `${by ?? "有人"}正在赶来${t}`, responding: `巡逻人员已出发${t}`, resolved: "求助已处理", cancelled: "求助已取消" };
+    const en = { received: "Help requested", acknowledged: `${by ?? "Someone"} is on the way${t}`, responding: `The patrol is on the way${t}`, resolved: "Resolved", cancelled: "Cancelled" };
     return (lang === "zh-CN" ? zh : en)[state];
   },
 };
