@@ -22,6 +22,7 @@ import { buildApp } from "./http/build-app";
 import { Ingest } from "./ingest/ingest";
 import { MqttLink } from "./ingest/mqtt-link";
 import { createMetrics } from "./metrics/metrics";
+import { bindDbGauges } from "./metrics/db-gauges";
 import { OutboxWorker, type OutboxRates } from "./notify/outbox-worker";
 import type { PhoneChannel } from "./notify/phone-channel";
 import { startPhone } from "./notify/phone-setup";
@@ -68,6 +69,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     closers.push(() => void db.$client.close());
     const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db) };
     const metrics = createMetrics();
+    bindDbGauges(metrics, db);
     const hub = new ConsoleHub();
     const token = ensureAdminToken(db, config.dataDir, config.adminToken);
 

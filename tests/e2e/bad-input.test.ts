@@ -85,6 +85,19 @@ describe("topic ACL and payload validation", () => {
   });
 });
 
+describe("metrics", () => {
+  it("counts presses, alerts by state, outbox depth and connections", async () => {
+    const device = await connectSim(sys.mqttUrl, a.device.id, a.device.secret);
+    await device.waitForAck(device.press().seq, "received", 5000);
+    expect(await metric("hk_presses_total", 'result="created"')).toBe(1);
+    expect(await metric("hk_alerts", 'state="open"')).toBe(1);
+    expect(await metric("hk_alerts", 'state="resolved"')).toBe(0);
+    expect(await metric("hk_mqtt_connections")).toBeGreaterThanOrEqual(2);
+    expect(await metric("hk_outbox_depth")).toBeGreaterThanOrEqual(0);
+    await device.close();
+  });
+});
+
 describe("HTTP input", () => {
   it("requires the admin token and answers bad bodies with 400 and the field", async () => {
     expect((await sys.api("GET", "/api/alerts", undefined, "nope-nope-nope")).status).toBe(401);

@@ -1,15 +1,33 @@
 /** Prometheus metrics of the gateway (DESIGN.md "GET /metrics"), on one registry shared with the broker. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
+/** Where scrape-time gauges read from (the database, bound by bindDbGauges). */
+export interface GaugeSources {
+  alertsByState: () => Map<string, number>;
+  outboxDepth: () => number;
+}
+
 export function createMetrics(registry = new Registry()) {
   collectDefaultMetrics({ register: registry });
+  const sources: GaugeSources = { alertsByState: () => new Map(), outboxDepth: () => 0 };
   const buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
   return {
     registry,
     presses: new Counter({ name: "hk_presses_total", help: "Alarm packets accepted, by result", labelNames: ["result"] as const, registers: [registry] }),
     rejected: new Counter({ name: "hk_ingest_rejected_total", help: "Device messages rejected by the gateway, by error code", labelNames: ["code"] as const, registers: [registry] }),
-    alertsByState: new Gauge({ name: "hk_alerts", help: "Alerts by state", labelNames: ["state"] as const, registers: [registry] }),
-    outboxDepth: new Gauge({ name: "hk_outbox_depth", help: "Notifications queued or sending", registers: [registry] }),
+    sources,
+    alertsByState: new Gauge({
+      name: "hk_alerts", help: "Alerts by state", labelNames: ["state"] as const, registers: [registry],
+      collect() {
+        for (const [state, n] of sources.alertsByState()) this.set({ state }, n);
+      },
+    }),
+    outboxDepth: new Gauge({
+      name: "hk_outbox_depth", help: "Notifications queued or sending", registers: [registry],
+      collect() {
+        this.set(sources.outboxDepth());
+      },
+    }),
     sent: new Counter({ name: "hk_notifications_sent_total", help: "Provider requests by channel and result", labelNames: ["channel", "result"] as const, registers: [registry] }),
     ingestCommit: new Histogram({ name: "hk_ingest_commit_seconds", help: "Press received → durable commit", buckets, registers: [registry] }),
     batchSize: new Histogram({ name: "hk_ingest_batch_size", help: "Messages per group commit", buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers: [registry] }),
