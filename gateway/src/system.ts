@@ -26,6 +26,7 @@ import { bindDbGauges } from "./metrics/db-gauges";
 import { OutboxWorker, type OutboxRates } from "./notify/outbox-worker";
 import type { PhoneChannel } from "./notify/phone-channel";
 import { startPhone } from "./notify/phone-setup";
+import { sayAndHangUp } from "./notify/twiml";
 import { HouseholdDirectory } from "./store/household-info";
 
 export interface SystemOptions {
@@ -100,6 +101,9 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       hub.broadcast(fx.events);
       if (fx.wakeOutbox) worker?.wake();
       for (const sid of fx.cancelCalls) phone.channel.hangUp(sid).catch((err) => logger.warn({ err: String(err), sid }, "hang-up failed"));
+      for (const c of fx.endCalls) {
+        phone.channel.redirect(c.sid, sayAndHangUp(c.text, c.language)).catch((err) => logger.warn({ err: String(err), sid: c.sid }, "ending a call failed"));
+      }
     };
 
     // 5. HTTP (its URL is the webhooks' base unless HK_PUBLIC_URL says otherwise)

@@ -140,12 +140,17 @@ describe("the call cascade", () => {
       const { seq } = device.press();
       const acked = await device.waitForAck(seq, "acknowledged", 10_000);
       const phone = sys.phone!;
-      await waitFor(() => phone.calls.length === 2 && phone.calls.every((c) => c.digits === "1" && c.said.length >= 3), 5000, "both pressed 1 and heard the answer");
+      // Both answered and pressed 1 within 0.1 s: one wins; the other hears who is going (the gateway
+      // ends their call with that message, or answers their key press with it, whichever comes first).
+      await waitFor(() => phone.calls.length === 2 && phone.calls.every((c) => c.said.length >= 3), 8000, "both heard the outcome");
       const a = await detail(acked.alertId);
       expect(a.events.filter((e) => e.type === "alert.acknowledged")).toHaveLength(1);
       expect(["Twin A", "Twin B"]).toContain(a.acknowledgedBy);
       const loser = phone.calls.find((c) => !c.to.endsWith(a.acknowledgedBy === "Twin A" ? "0001" : "0002"))!;
       expect(loser.said.at(-1)).toContain(`${a.acknowledgedBy} is already going`);
+      const winner = phone.calls.find((c) => c !== loser)!;
+      expect(winner.digits).toBe("1");
+      expect(winner.said.at(-1)).toContain("Everyone has been told you are going");
       await waitFor(() => phone.messages.some((m) => m.body.includes("is going")), 5000, "'is going' SMS");
       const going = phone.messages.filter((m) => m.body.includes("is going"));
       expect(going).toHaveLength(1);

@@ -63,9 +63,10 @@ export function applyAction(ctx: AlertContext, alertId: number, input: ActionInp
   fx.events.push(appendEvent(ctx.db, { type: eventType[input.action], ts: now, communityId: updated.communityId, actor: input.actor, alert: toAlertView(updated, ctx.dir) }, { data: input.note ? { note: input.note } : undefined }));
   const info = ctx.dir.get(updated.householdId);
   if (alert.state === "open") {
-    const stop = stopCalls(ctx, alertId, now, input.actor);
+    const stop = stopCalls(ctx, alertId, now, input.actor, input.action === "cancel" ? "cancelled" : "claimed");
     fx.events.push(...stop.events);
     fx.cancelCalls.push(...stop.hangUp);
+    fx.endCalls.push(...stop.endCalls);
   }
   if (info) {
     const facts = factsOf(updated, info);

@@ -88,6 +88,7 @@ export function keyPress(ctx: AlertContext, id: number, digit: string, now: numb
   fx.acks.push(...r.effects.acks);
   fx.events.push(...r.effects.events);
   fx.cancelCalls.push(...r.effects.cancelCalls.filter((s) => s !== row.providerSid));
+  fx.endCalls.push(...r.effects.endCalls.filter((c) => c.sid !== row.providerSid));
   fx.wakeOutbox = true;
   return { effects: fx, reply: "claimed", by: row.name };
 }

@@ -1,17 +1,19 @@
 /** What a committed change asks of the outside world, carried out only after the commit. */
-import type { AckPayload, ConsoleEvent } from "@helpkey/shared";
+import type { AckPayload, ConsoleEvent, Language } from "@helpkey/shared";
 
 export interface Effects {
   acks: { deviceId: string; ack: AckPayload }[];
   events: ConsoleEvent[];
   /** New outbox rows or due cascade timers: wake the notification worker. */
   wakeOutbox: boolean;
-  /** Provider call sids to hang up (the alert was claimed or closed). */
+  /** Provider call sids to hang up (still ringing, or a voicemail). */
   cancelCalls: string[];
+  /** Answered calls: tell the listener why the call ends ("X is already going"), then hang up. */
+  endCalls: { sid: string; text: string; language: Language }[];
 }
 
 export function emptyEffects(): Effects {
-  return { acks: [], events: [], wakeOutbox: false, cancelCalls: [] };
+  return { acks: [], events: [], wakeOutbox: false, cancelCalls: [], endCalls: [] };
 }
 
 export function mergeEffects(into: Effects, from: Effects): Effects {
@@ -19,5 +21,6 @@ export function mergeEffects(into: Effects, from: Effects): Effects {
   into.events.push(...from.events);
   into.wakeOutbox ||= from.wakeOutbox;
   into.cancelCalls.push(...from.cancelCalls);
+  into.endCalls.push(...from.endCalls);
   return into;
 }

@@ -12,12 +12,14 @@ import { appendEvent } from "../store/events";
 import type { HouseholdInfo } from "../store/household-info";
 import { insertNotification, notificationsOfAlert, toNotificationView, updateNotification, type NotificationRow } from "../store/notifications";
 import type { AlertContext } from "./context";
+import type { Effects } from "./effects";
 
 /** Call statuses after which a call can no longer claim the alert. */
 export const CALL_ENDED = new Set(["no-answer", "busy", "failed", "cancelled", "voicemail", "pressed2", "completed"]);
 /** Rows not yet handed to the provider, or still live there. */
 const PENDING = new Set(["queued", "sending"]);
 const LIVE_CALL = new Set(["sent", "ringing", "in-progress", "answered"]);
+const ANSWERED = new Set(["in-progress", "answered"]);
 
 export function factsOf(alert: AlertRow, info: HouseholdInfo): AlarmFacts {
   return { alertId: alert.id, kind: alert.kind, address: info.address, residents: info.residents, at: alert.firstPressAt };
@@ -78,19 +80,24 @@ export function runCascade(ctx: AlertContext, alert: AlertRow, info: HouseholdIn
  * The alert left `open` (claimed, acknowledged, cancelled): calls not yet placed are cancelled,
  * live ones are returned to be hung up.
  */
-export function stopCalls(ctx: AlertContext, alertId: number, now: number, actor: string | null): { events: ConsoleEvent[]; hangUp: string[] } {
+export function stopCalls(ctx: AlertContext, alertId: number, now: number, actor: string | null, why: "claimed" | "cancelled"): { events: ConsoleEvent[]; hangUp: string[]; endCalls: Effects["endCalls"] } {
   const events: ConsoleEvent[] = [];
   const hangUp: string[] = [];
+  const endCalls: Effects["endCalls"] = [];
   for (const n of notificationsOfAlert(ctx.db, alertId)) {
     if (n.channel !== "call") continue;
     if (PENDING.has(n.status)) {
       events.push(notificationEvent(ctx, updateNotification(ctx.db, n.id, { status: "cancelled", updatedAt: now }), now, actor));
+    } else if (ANSWERED.has(n.status) && n.providerSid) {
+      // Someone is listening to the prompt: say who is going (or that it was cancelled) before hanging up.
+      const text = why === "claimed" && actor ? texts.callAlreadyClaimed(actor, n.language) : texts.callCancelled(n.language);
+      endCalls.push({ sid: n.providerSid, text, language: n.language });
     } else if (LIVE_CALL.has(n.status) && n.providerSid) {
       hangUp.push(n.providerSid);
     }
   }
   ctx.db.update(alerts).set({ cascadeDueAt: null }).where(eq(alerts.id, alertId)).run();
-  return { events, hangUp };
+  return { events, hangUp, endCalls };
 }
 
 /** A follow-up SMS ("X is going", "resolved", "cancelled") to every contact who had the alarm SMS, except `skipContactId`. */

@@ -70,10 +70,11 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
       break;
     case "cancel": {
       alert = ctx.db.update(alerts).set({ state: "cancelled", closedAt: now, outcome: "false_alarm" }).where(eq(alerts.id, d.alertId)).returning().get();
-      const stop = stopCalls(ctx, d.alertId, now, "resident");
+      const stop = stopCalls(ctx, d.alertId, now, "resident", "cancelled");
       fx.events.push(alertEvent(ctx, "alert.cancelled", alert!, now, "resident"), ...stop.events);
       fx.events.push(...queueFollowUp(ctx, alert!, info, "cancelled", (l) => texts.cancelledSms({ alertId: alert!.id, kind: alert!.kind, address: info.address, residents: info.residents, at: alert!.firstPressAt }, l), now));
       fx.cancelCalls.push(...stop.hangUp);
+      fx.endCalls.push(...stop.endCalls);
       fx.wakeOutbox = true;
       break;
     }

@@ -19,6 +19,8 @@ export interface PhoneChannel {
   sendSms(req: SmsRequest): Promise<{ sid: string }>;
   startCall(req: CallRequest): Promise<{ sid: string }>;
   hangUp(sid: string): Promise<void>;
+  /** Replaces a live call's TwiML (say something, then hang up). */
+  redirect(sid: string, twiml: string): Promise<void>;
 }
 
 /** Transient failures are retried with backoff; permanent ones mark the row failed. */

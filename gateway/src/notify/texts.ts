@@ -59,7 +59,7 @@ export const texts = {
   callPrompt(f: AlarmFacts, lang: Language): string {
     return lang === "zh-CN"
       ? `这里是一键呼救。${who(f, lang)}发出${kindName(f.kind, lang)}。地址:${place(f.address, lang)}。如果您前往,请按1;如果您不能前往,请按2。`
-      : `This is helpkey. ${who(f, lang)} raised a ${kindName(f.kind, lang)}. Address: ${place(f.address, lang)}. Press 1 if you are going. Press 2 if you cannot.`;
+      : `This is helpkey. ${who(f, lang)} needs help: ${kindName(f.kind, lang)}. Address: ${place(f.address, lang)}. Press 1 if you are going. Press 2 if you cannot.`;
   },
   callClaimed(lang: Language): string {
     return lang === "zh-CN" ? "谢谢,已通知其他人您正在前往。" : "Thank you. Everyone has been told you are going.";
@@ -69,6 +69,9 @@ export const texts = {
   },
   callPassed(lang: Language): string {
     return lang === "zh-CN" ? "好的,我们将联系下一位联系人。" : "All right, we will call the next contact.";
+  },
+  callCancelled(lang: Language): string {
+    return lang === "zh-CN" ? "求助已取消,无需前往。谢谢。" : "The alarm was cancelled. No need to go. Thank you.";
   },
   callNoInput(lang: Language): string {
     return lang === "zh-CN" ? "没有收到按键,再见。" : "No key was pressed. Goodbye.";

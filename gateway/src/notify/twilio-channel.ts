@@ -32,5 +32,8 @@ export function createTwilioChannel(o: TwilioChannelOptions): PhoneChannel {
     async hangUp(sid) {
       await client.calls(sid).update({ status: "completed" });
     },
+    async redirect(sid, twiml) {
+      await client.calls(sid).update({ twiml });
+    },
   };
 }

@@ -1,0 +1,229 @@
+/**
+ * A lightweight emulated help button for fleets: the device rules of DESIGN.md "Device protocol" on
+ * the paths a benchmark measures, without mqtt.js (see mqtt-codec.ts for why):
+ * - client id = username = device id, password = the secret; Last Will `{online:false}` on its
+ *   status topic (QoS 1, retained); clean session, keepalive (default 60 s) with PINGREQ;
+ * - on every connect: status `{online:true,…}` (QoS 1, retained), then SUBSCRIBE to its own `ack`
+ *   and `cmd` (QoS 1), then every pending alarm is published again;
+ * - `seq` strictly increasing per device (kept by the fleet process for its whole life); an alarm is
+ *   republished (same seq, new packet id) every 2, 4, 8, … s capped at 30 s until an `ack` with that
+ *   seq arrives; incoming QoS 1 messages are PUBACKed;
+ * - reconnects with doubling backoff and random jitter (backoff.ts, as createSimDevice).
+ * Not emulated: persistence of seq/queue to disk across *process* restarts (the fleet process lives
+ * for the whole benchmark), `cmd` handling beyond acknowledging it, TLS and WebSocket transports.
+ */
+import { connect as netConnect, type Socket } from "node:net";
+import { topics, type AckPayload } from "@helpkey/shared";
+import { reconnectDelayMs, retransmitDelayMs, ALARM_RETRANSMIT, type ReconnectPolicy } from "../backoff";
+import { DISCONNECT, FrameReader, PacketType, PINGREQ, decodePublish, encodeConnect, encodePuback, encodePublish, encodeSubscribe, type Frame } from "./mqtt-codec";
+
+/** Wall-clock milliseconds with sub-millisecond resolution; comparable across processes on one machine. */
+export const hrNow = (): number => performance.timeOrigin + performance.now();
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  localAddress?: string | undefined;
+}
+
+export interface LightDeviceHooks {
+  /** Connected, status published, subscribed: alarms flow from here on. */
+  ready(d: LightDevice, at: number): void;
+  /** The first ack of a pending seq (later acks of it are counted as repeats). */
+  acked(d: LightDevice, seq: number, ack: AckPayload, at: number): void;
+  /** Every PUBLISH of an alarm (attempt 1 is the press itself). */
+  sent(d: LightDevice, seq: number, attempt: number, at: number): void;
+  /** The connection closed (it reconnects by itself unless stopped). */
+  closed(d: LightDevice, wasReady: boolean): void;
+  /** CONNACK with a non-zero return code [MQTT-3.2.2.3]. */
+  refused(d: LightDevice, returnCode: number): void;
+}
+
+interface Pending {
+  payload: string;
+  publishes: number;
+  /** When to publish again (hrNow ms); 0 while offline. */
+  dueAt: number;
+}
+
+const STATUS = JSON.stringify({ online: true, battery: 100, fw: "helpkey-fleet/1.0", power: "mains" });
+const WILL = JSON.stringify({ online: false });
+const RECONNECT: ReconnectPolicy = { baseMs: 1_000, capMs: 30_000, jitterMs: 1_000 };
+
+export class LightDevice {
+  readonly topicAlarm: string;
+  readonly topicStatus: string;
+  readonly topicAck: string;
+  readonly topicCmd: string;
+  socket: Socket | null = null;
+  ready = false;
+  seq = 0;
+  readonly pending = new Map<number, Pending>();
+  /** Acks that arrived for a seq no longer pending (retransmissions acked twice): counted, harmless. */
+  repeatAcks = 0;
+  lastTxAt = 0;
+  pingSince = 0;
+  #reader = new FrameReader();
+  #packetId = 0;
+  #failures = 0;
+  #stopped = true;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly id: string,
+    private readonly secret: string,
+    private readonly hooks: LightDeviceHooks,
+    readonly keepaliveS = 60,
+  ) {
+    this.topicAlarm = topics.alarm(id);
+    this.topicStatus = topics.status(id);
+    this.topicAck = topics.ack(id);
+    this.topicCmd = topics.cmd(id);
+  }
+
+  start(ep: Endpoint): void {
+    this.#stopped = false;
+    this.#open(ep);
+  }
+
+  /** Clean end: DISCONNECT, so the broker drops the Last Will. No reconnect. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    const s = this.socket;
+    if (s && !s.destroyed) {
+      s.end(DISCONNECT);
+      s.destroySoon();
+    }
+  }
+
+  press(): number {
+    const seq = ++this.seq;
+    const payload = JSON.stringify({ seq, ts: Date.now(), action: "raise", kind: "emergency", trigger: "button", battery: 100 });
+    const p: Pending = { payload, publishes: 0, dueAt: 0 };
+    this.pending.set(seq, p);
+    if (this.ready) this.#publishAlarm(seq, p);
+    return seq;
+  }
+
+  /** Called by the fleet's ticker: republishes alarms whose retransmission time has come. */
+  retransmitDue(now: number): void {
+    if (!this.ready) return;
+    for (const [seq, p] of this.pending) if (p.dueAt !== 0 && p.dueAt <= now) this.#publishAlarm(seq, p);
+  }
+
+  /** Called by the fleet's ticker: the keepalive heartbeat [MQTT-3.1.2-23]. */
+  keepalive(now: number): void {
+    if (!this.ready || !this.socket) return;
+    if (this.pingSince && now - this.pingSince > this.keepaliveS * 500) {
+      this.socket.destroy(); // no PINGRESP in half a keepalive: the connection is dead
+      return;
+    }
+    if (now - this.lastTxAt >= this.keepaliveS * 1000) {
+      this.pingSince = now;
+      this.#write(PINGREQ);
+    }
+  }
+
+  #nextId(): number {
+    this.#packetId = (this.#packetId % 65535) + 1;
+    return this.#packetId;
+  }
+
+  #write(b: Buffer): void {
+    this.lastTxAt = hrNow();
+    this.socket?.write(b);
+  }
+
+  #open(ep: Endpoint): void {
+    const s = netConnect({ host: ep.host, port: ep.port, noDelay: true, ...(ep.localAddress ? { localAddress: ep.localAddress } : {}) });
+    this.socket = s;
+    this.#reader = new FrameReader();
+    s.on("connect", () => {
+      this.#write(encodeConnect({
+        clientId: this.id, username: this.id, password: this.secret, keepaliveS: this.keepaliveS,
+        will: { topic: this.topicStatus, payload: WILL, qos: 1, retain: true },
+      }));
+    });
+    s.on("data", (chunk: Buffer) => {
+      if (!this.#reader.push(chunk, this.#onFrame)) s.destroy();
+    });
+    s.on("error", () => undefined); // "close" follows
+    s.on("close", () => this.#onClose(ep, s));
+  }
+
+  #onFrame = (f: Frame): void => {
+    switch (f.type) {
+      case PacketType.CONNACK: {
+        const rc = f.body[1] ?? 255;
+        if (rc !== 0) {
+          this.hooks.refused(this, rc);
+          this.socket?.destroy();
+          return;
+        }
+        // DESIGN.md: status on every connect, then own ack and cmd, then the pending queue.
+        this.#write(encodePublish(this.topicStatus, STATUS, this.#nextId(), { retain: true }));
+        this.#write(encodeSubscribe(this.#nextId(), [this.topicAck, this.topicCmd]));
+        return;
+      }
+      case PacketType.SUBACK: {
+        this.#failures = 0;
+        this.ready = true;
+        this.hooks.ready(this, hrNow());
+        for (const [seq, p] of this.pending) this.#publishAlarm(seq, p);
+        return;
+      }
+      case PacketType.PUBLISH: {
+        const m = decodePublish(f);
+        if (m.qos > 0) this.#write(encodePuback(m.packetId));
+        if (m.topic === this.topicAck) this.#onAck(m.payload);
+        return;
+      }
+      case PacketType.PINGRESP:
+        this.pingSince = 0;
+        return;
+      default:
+        return; // PUBACKs of our own publishes: the alarm's fate is decided by the app-level ack
+    }
+  };
+
+  #onAck(payload: Buffer): void {
+    const at = hrNow();
+    let ack: AckPayload;
+    try {
+      ack = JSON.parse(payload.toString("utf8")) as AckPayload;
+    } catch {
+      return;
+    }
+    if (typeof ack.seq !== "number") return;
+    if (!this.pending.delete(ack.seq)) {
+      this.repeatAcks++;
+      return;
+    }
+    this.hooks.acked(this, ack.seq, ack, at);
+  }
+
+  #publishAlarm(seq: number, p: Pending): void {
+    p.publishes += 1;
+    const at = hrNow();
+    this.#write(encodePublish(this.topicAlarm, p.payload, this.#nextId(), { dup: false }));
+    p.dueAt = at + retransmitDelayMs(p.publishes, ALARM_RETRANSMIT);
+    this.hooks.sent(this, seq, p.publishes, at);
+  }
+
+  #onClose(ep: Endpoint, s: Socket): void {
+    if (this.socket !== s) return;
+    const wasReady = this.ready;
+    this.ready = false;
+    this.socket = null;
+    this.pingSince = 0;
+    for (const p of this.pending.values()) p.dueAt = 0; // published again at once on the next connect
+    this.hooks.closed(this, wasReady);
+    if (this.#stopped) return;
+    const delay = reconnectDelayMs(this.#failures++, RECONNECT);
+    this.#timer = setTimeout(() => {
+      if (!this.#stopped) this.#open(ep);
+    }, delay);
+  }
+}
