@@ -14,6 +14,9 @@ export interface TwilioClientOptions {
   apiUrl?: string;
 }
 
+/** A request that hangs is a transient failure: give up after this and retry with backoff (issue 3). */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 type RequestOptions = Parameters<twilio.RequestClient["request"]>[0];
 
 /** Keeps the path and query of the SDK's URL and replaces protocol, host and port (and prefixes apiUrl's path). */
@@ -27,7 +30,7 @@ class RedirectingRequestClient extends twilio.RequestClient {
   readonly #apiUrl: URL;
 
   constructor(apiUrl: URL) {
-    super({ keepAlive: true });
+    super({ keepAlive: true, timeout: REQUEST_TIMEOUT_MS });
     this.#apiUrl = apiUrl;
     // RequestClient only gives its https agent keep-alive; an http:// emulator gets its own agent.
     this.axios.defaults.httpAgent = new HttpAgent({ keepAlive: true });
@@ -39,7 +42,7 @@ class RedirectingRequestClient extends twilio.RequestClient {
 }
 
 export function createTwilioClient(opts: TwilioClientOptions): twilio.Twilio {
-  if (!opts.apiUrl) return twilio(opts.accountSid, opts.authToken);
+  if (!opts.apiUrl) return twilio(opts.accountSid, opts.authToken, { timeout: REQUEST_TIMEOUT_MS });
   let apiUrl: URL;
   try {
     apiUrl = new URL(opts.apiUrl);
