@@ -5,3 +5,4 @@ export * from "./domain";
 export * from "./console-events";
 export * from "./http";
 export * from "./policy";
+export * from "./redact";

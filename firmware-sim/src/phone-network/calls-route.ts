@@ -2,6 +2,7 @@
  * `POST …/Calls.json` (start a call), `GET …/Calls/{sid}.json`, and `POST …/Calls/{sid}.json` with
  * Status=canceled|completed (the gateway cancels calls that are no longer needed) or Url/Twiml.
  */
+import { maskPhone } from "@helpkey/shared";
 import type { FastifyInstance } from "fastify";
 import { CallSimulation } from "./call-simulation";
 import { apiErrors, sendError } from "./errors";
@@ -44,7 +45,7 @@ export function callsRoute(api: FastifyInstance, net: NetworkState): void {
       ...(events.length ? { statusCallbackEvent: events } : {}),
     };
     net.calls.push(call);
-    net.log.info({ sid: call.sid, to }, "call");
+    net.log.info({ sid: call.sid, to: maskPhone(to) }, "call");
     net.events.emit("call", call);
     const sim = new CallSimulation(net, call);
     net.live.set(call.sid, sim);

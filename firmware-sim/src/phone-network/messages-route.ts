@@ -1,4 +1,5 @@
 /** `POST …/Messages.json` and `GET …/Messages/{sid}.json`, validated like Twilio validates them. */
+import { maskPhone } from "@helpkey/shared";
 import type { FastifyInstance } from "fastify";
 import { apiErrors, sendError } from "./errors";
 import { E164, formOf, isHttpUrl, one } from "./form";
@@ -26,7 +27,8 @@ export function messagesRoute(api: FastifyInstance, net: NetworkState): void {
       ...(statusCallback ? { statusCallback } : {}),
     };
     net.messages.push(m);
-    net.log.info({ sid: m.sid, to, body }, "sms");
+    net.log.info({ sid: m.sid, to: maskPhone(to) }, "sms");
+    net.log.debug({ sid: m.sid, to, body }, "sms body");
     net.events.emit("message", m);
     deliverSms(net, m);
     return reply.code(201).send(messageJson(net.config.accountSid, m));

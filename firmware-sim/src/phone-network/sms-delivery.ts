@@ -3,6 +3,7 @@
  * if the recipient's script says so, their reply as an inbound SMS to the messaging webhook
  * (DESIGN.md "Notification policy": inbound SMS replies ("1") come back to webhooks).
  */
+import { maskPhone } from "@helpkey/shared";
 import { CallbackChain, sendSigned } from "./callbacks";
 import type { NetworkState } from "./network-state";
 import { PERSON_DEFAULTS } from "./people";
@@ -36,7 +37,7 @@ async function sendReply(net: NetworkState, original: RecordedMessage, body: str
   net.inboundMessages.push(inbound);
   const url = net.inboundSmsUrl;
   if (!url) {
-    net.log.warn({ from: inbound.from }, "a person replied by SMS but no inboundSmsUrl is set; the reply is only recorded");
+    net.log.warn({ from: maskPhone(inbound.from) }, "a person replied by SMS but no inboundSmsUrl is set; the reply is only recorded");
   } else {
     const params = {
       AccountSid: net.config.accountSid, ApiVersion: API_VERSION, MessageSid: inbound.sid, SmsSid: inbound.sid, SmsMessageSid: inbound.sid,
