@@ -11,3 +11,4 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$w
   npm install -g "pnpm@$want" >&2
 fi
 pnpm install --frozen-lockfile >&2
+pnpm build:dashboard >&2

@@ -1,16 +1,22 @@
 /** The HTTP app factory (fastify style: builds, never listens). */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import formbody from "@fastify/formbody";
 import fastifyStatic from "@fastify/static";
 import websocket from "@fastify/websocket";
 import { alertRoutes } from "./alert-routes";
 import type { AppDeps } from "./app-deps";
+import { authorize, principalOf, withSessions } from "./auth";
+import { boardRoutes } from "./board-routes";
 import { consoleRoute } from "./console-route";
 import { deviceRoutes } from "./device-routes";
 import { directoryRoutes } from "./directory-routes";
 import { installErrorHandler } from "./errors";
 import { healthRoutes } from "./health-routes";
+import { responderRoutes } from "./responder-routes";
+import { sessionRoutes } from "./session-routes";
+import { userRoutes } from "./user-routes";
 import { twilioRoutes } from "../notify/twilio-routes";
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -19,16 +25,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
+  // Admin token or dispatcher session (auth.ts), then the role's permission for the route.
+  const authenticate = withSessions(deps.authenticate, deps.ctx.db, deps.now);
   app.addHook("onRequest", async (req: FastifyRequest) => {
-    if (req.url.startsWith("/api/")) (req as FastifyRequest & { principal: unknown }).principal = deps.authenticate(req);
+    if (!req.url.startsWith("/api/") || req.routeOptions.config?.public) return;
+    const principal = authenticate(req);
+    authorize(principal, req);
+    (req as FastifyRequest & { principal: unknown }).principal = principal;
+  });
+  // A logged-in dispatcher acts under their own name: a `by` in the body would let them audit as someone else.
+  app.addHook("preHandler", async (req: FastifyRequest) => {
+    const body = req.body as { by?: unknown } | null | undefined;
+    if (req.url.startsWith("/api/") && principalOf(req)?.sessionId && body && typeof body === "object" && "by" in body) delete body.by;
   });
 
-  healthRoutes(app, deps);
-  directoryRoutes(app, deps);
-  deviceRoutes(app, deps);
-  alertRoutes(app, deps);
-  consoleRoute(app, deps);
-  twilioRoutes(app, deps);
+  const appDeps = { ...deps, authenticate };
+  healthRoutes(app, appDeps);
+  directoryRoutes(app, appDeps);
+  deviceRoutes(app, appDeps);
+  alertRoutes(app, appDeps);
+  consoleRoute(app, appDeps);
+  twilioRoutes(app, appDeps);
+  sessionRoutes(app, deps);
+  userRoutes(app, appDeps);
+  responderRoutes(app, appDeps);
+  boardRoutes(app, appDeps);
+  // The responder link (`/r/<token>`, sent by SMS) opens the phone-sized page; the page reads the token from its path.
+  const responderPage = path.join(deps.dashboardDir, "responder.html");
+  app.get("/r/:token", async (_req, reply) =>
+    existsSync(responderPage) ? reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(readFileSync(responderPage)) : reply.status(404).send("responder page not built: run pnpm build:dashboard"));
   if (existsSync(deps.dashboardDir)) await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: "/", index: ["index.html"] });
   return app;
 }

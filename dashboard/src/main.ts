@@ -1,0 +1,101 @@
+/**
+ * The dispatcher console: log in, then one WebSocket feeds every page; the hash picks the page
+ * (#/queue, #/alert/12, #/devices, #/buildings, #/history, #/report/12). The alarm sounds from any
+ * page while an alert is unclaimed.
+ */
+import "./style.css";
+import type { ConsoleEvent } from "@helpkey/shared";
+import { setUnclaimed } from "./alarm";
+import { api, setUnauthorizedHandler } from "./api";
+import { mount } from "./dom";
+import { onLangChange, t } from "./i18n";
+import { onStatus, startLive, stopLive } from "./live";
+import { installShortcuts } from "./shortcuts";
+import { store } from "./store";
+import { toast } from "./toast";
+import type { Me } from "./types";
+import { alertPage } from "./views/alert-page";
+import { buildingsView } from "./views/buildings";
+import { devicesView } from "./views/devices";
+import { historyView } from "./views/history";
+import { loginView } from "./views/login";
+import { queueView } from "./views/queue";
+import { reportView } from "./views/report";
+import { shell, type Shell } from "./views/shell";
+import type { View, ViewContext } from "./views/view";
+
+const root = document.getElementById("app")!;
+let frame: Shell | null = null;
+let view: View | null = null;
+let uninstallKeys: (() => void) | null = null;
+
+function route(ctx: ViewContext): void {
+  if (!frame) return;
+  const [path = "", qs = ""] = location.hash.replace(/^#\/?/, "").split("?");
+  const [name = "queue", arg] = path.split("/");
+  const params = new URLSearchParams(qs);
+  view?.destroy?.();
+  const id = Number(arg);
+  view = name === "alert" && id ? alertPage(ctx, id, params.get("key"))
+    : name === "report" && id ? reportView(ctx, id)
+    : name === "devices" ? devicesView()
+    : name === "buildings" ? buildingsView(ctx)
+    : name === "history" ? historyView(ctx, params)
+    : queueView(ctx);
+  frame.setRoute(name === "alert" || name === "report" ? "queue" : name);
+  mount(frame.main, view.el);
+  window.scrollTo(0, 0);
+}
+
+function onStoreChange(e: ConsoleEvent | null): void {
+  const q = store.queue().filter((a) => a.state === "open");
+  setUnclaimed(q.length, q.some((a) => a.kind !== "service"));
+  frame?.update(e?.type === "device.status");
+  view?.update?.(e);
+}
+
+let ctx: ViewContext | null = null;
+
+function showConsole(me: Me): void {
+  const c: ViewContext = { me, go: (hash) => (location.hash === hash ? route(c) : void (location.hash = hash)) };
+  ctx = c;
+  frame = shell(me, () => void api("DELETE", "/api/session").finally(showLogin));
+  mount(root, frame.el);
+  route(c);
+  uninstallKeys?.();
+  uninstallKeys = installShortcuts({ go: c.go, view: (k) => view?.key?.(k) ?? false, help: () => toast(t("shortcuts")) });
+  startLive();
+}
+
+function showLogin(): void {
+  ctx = null;
+  stopLive();
+  store.reset();
+  setUnclaimed(0, false);
+  view?.destroy?.();
+  view = null;
+  frame = null;
+  uninstallKeys?.();
+  uninstallKeys = null;
+  mount(root, loginView(showConsole));
+}
+
+store.subscribe(onStoreChange);
+window.addEventListener("hashchange", () => ctx && route(ctx));
+onStatus((s) => frame?.setLive(s === "live"));
+// A language switch re-renders everything in place; the live state (store, socket) stays.
+onLangChange(() => (ctx ? showConsole(ctx.me) : showLogin()));
+setUnauthorizedHandler(showLogin);
+
+// A gateway that keeps refusing the WebSocket may mean the session ended (expired, account disabled).
+let failures = 0;
+onStatus((s) => {
+  failures = s === "offline" ? failures + 1 : s === "live" ? 0 : failures;
+  if (ctx && failures > 0 && failures % 5 === 0) {
+    void api<Me>("GET", "/api/session").catch((err: { status?: number }) => err.status === 401 && showLogin());
+  }
+});
+
+api<Me>("GET", "/api/session").then(showConsole).catch(showLogin);
+// A console stays open for whole shifts and longer: keep the session (and its cookie) alive while it is.
+setInterval(() => ctx && void api<Me>("GET", "/api/session").catch((err: { status?: number }) => err.status === 401 && showLogin()), 20 * 60_000);

@@ -1,0 +1,67 @@
+/**
+ * The frame around every console page: counters (unclaimed, in progress, service, device trouble),
+ * navigation, the live indicator, the language switch, the user. Counters come from the live store,
+ * device trouble from the health board, refreshed by `device.status` events.
+ */
+import { api } from "../api";
+import { h, mount } from "../dom";
+import { currentLang, setLang, t } from "../i18n";
+import { soundBlocked } from "../alarm";
+import { store } from "../store";
+import type { Health, Me } from "../types";
+import { debounce } from "./view";
+
+export interface Shell {
+  el: HTMLElement;
+  main: HTMLElement;
+  update(deviceEvent: boolean): void;
+  setLive(on: boolean): void;
+  setRoute(name: string): void;
+}
+
+export function shell(me: Me, logout: () => void): Shell {
+  const counter = (id: string, key: Parameters<typeof t>[0]) => h("div", { class: `counter ${id}`, id: `count-${id}` }, h("b", {}, "0"), h("span", {}, t(key)));
+  const counters = h("div", { class: "counters" },
+    counter("unclaimed", "cUnclaimed"), counter("progress", "cInProgress"), counter("service", "cService"), counter("devices", "cDevTrouble"));
+  const live = h("span", { class: "live", id: "live-status" });
+  const nav = h("nav", {}, ([["queue", "navQueue", "1"], ["devices", "navDevices", "2"], ["buildings", "navBuildings", "3"], ["history", "navHistory", "4"]] as const)
+    .map(([r, key, k]) => h("a", { href: `#/${r}`, "data-route": r }, t(key), h("kbd", {}, k))));
+  const banner = h("div", { class: "sound-banner", id: "sound-banner", hidden: true }, t("soundBlocked"));
+  const main = h("main", { id: "main" });
+  const el = h("div", { class: "console" },
+    h("header", { class: "top" },
+      h("strong", { class: "brand" }, t("appName")), counters, nav, live,
+      h("button", { class: "btn link", id: "lang", onclick: () => setLang(currentLang() === "zh-CN" ? "en" : "zh-CN") }, t("language")),
+      h("span", { class: "me" }, `${me.name} (${me.role})`),
+      h("button", { class: "btn link", id: "logout", onclick: logout }, t("logout"))),
+    banner, main,
+    h("footer", { class: "keys no-print" }, t("shortcuts")));
+
+  const set = (id: string, n: number) => {
+    const c = el.querySelector(`#count-${id}`)!;
+    c.querySelector("b")!.textContent = String(n);
+    c.classList.toggle("hot", n > 0);
+  };
+  const loadDevices = debounce(() => {
+    void api<{ counts: Record<Health, number> }>("GET", "/api/board/devices").then((r) => set("devices", r.counts.offline + r.counts.low_battery)).catch(() => undefined);
+  }, 500);
+
+  const update = (deviceEvent: boolean) => {
+    const q = store.queue();
+    set("unclaimed", q.filter((a) => a.state === "open" && a.kind !== "service").length);
+    set("progress", q.filter((a) => a.state !== "open").length);
+    set("service", q.filter((a) => a.state === "open" && a.kind === "service").length);
+    banner.hidden = !soundBlocked();
+    if (deviceEvent) loadDevices();
+  };
+  const setLive = (on: boolean) => {
+    live.className = `live ${on ? "on" : "off"}`;
+    mount(live, on ? t("live") : t("offline"));
+  };
+  setLive(false);
+  update(true);
+  return {
+    el, main, update, setLive,
+    setRoute: (name) => nav.querySelectorAll("a").forEach((a) => a.classList.toggle("active", a.dataset.route === name)),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The device health board (DESIGN.md "Console": online, offline for longer than supervision allows,
+ * low battery, never seen). The broker publishes a device's Last Will once its keepalive lapses
+ * (1.5 × keepalive, MQTT 3.1.1 §3.1.2.10), so `online = false` already means supervision failed;
+ * the time of that status is "offline since".
+ */
+import { and, asc, eq, inArray, isNull, type SQL } from "drizzle-orm";
+import type { Db } from "../db/open";
+import { buildings, communities, devices, households, units } from "../db/schema";
+
+export const deviceHealths = ["online", "offline", "low_battery", "never_seen"] as const;
+export type DeviceHealth = (typeof deviceHealths)[number];
+
+/** At or below this battery level a visit to change the battery is due before the device goes silent. */
+export const LOW_BATTERY_PERCENT = 20;
+
+export function healthOf(d: { online: boolean; battery: number | null; lastSeenAt: number | null }): DeviceHealth {
+  if (d.lastSeenAt === null) return "never_seen";
+  if (!d.online) return "offline";
+  if (d.battery !== null && d.battery <= LOW_BATTERY_PERCENT) return "low_battery";
+  return "online";
+}
+
+export interface DeviceHealthRow {
+  id: string;
+  type: "button" | "stb";
+  householdId: number;
+  communityId: number;
+  buildingId: number;
+  address: { community: string; building: string; unit: string; room: string };
+  online: boolean;
+  battery: number | null;
+  fw: string | null;
+  lastSeenAt: number | null;
+  health: DeviceHealth;
+}
+
+export interface DeviceFilter {
+  communityIds: number[] | null;
+  buildingId?: number | undefined;
+  householdId?: number | undefined;
+}
+
+/** Every provisioned, unrevoked device in scope, with where it is and how it is. */
+export function deviceHealthList(db: Db, f: DeviceFilter): DeviceHealthRow[] {
+  const where: SQL[] = [isNull(devices.revokedAt)];
+  if (f.communityIds) where.push(inArray(communities.id, f.communityIds));
+  if (f.buildingId) where.push(eq(buildings.id, f.buildingId));
+  if (f.householdId) where.push(eq(households.id, f.householdId));
+  const rows = db.select({ d: devices, h: households, u: units, b: buildings, c: communities }).from(devices)
+    .innerJoin(households, eq(households.id, devices.householdId))
+    .innerJoin(units, eq(units.id, households.unitId))
+    .innerJoin(buildings, eq(buildings.id, units.buildingId))
+    .innerJoin(communities, eq(communities.id, buildings.communityId))
+    .where(and(...where)).orderBy(asc(buildings.name), asc(units.name), asc(households.room), asc(devices.id)).all();
+  return rows.map(({ d, h, u, b, c }) => ({
+    id: d.id, type: d.type, householdId: h.id, communityId: c.id, buildingId: b.id,
+    address: { community: c.name, building: b.name, unit: u.name, room: h.room },
+    online: d.online, battery: d.battery, fw: d.fw, lastSeenAt: d.lastSeenAt, health: healthOf(d),
+  }));
+}
+
+/** The worse of two healths, for a household with several devices (a cell shows one colour). */
+export function worse(a: DeviceHealth | null, b: DeviceHealth): DeviceHealth {
+  const rank: Record<DeviceHealth, number> = { offline: 3, never_seen: 2, low_battery: 1, online: 0 };
+  return a === null || rank[b] > rank[a] ? b : a;
+}

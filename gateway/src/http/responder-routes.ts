@@ -1,0 +1,114 @@
+/**
+ * The patrol: its roster per community, dispatching a member to an alert (an SMS with the address and
+ * a signed, expiring link), and the responder page's API, which needs no login: the link's token is the
+ * credential, and it stops working after resolution or expiry (410).
+ *
+ *   GET    /api/patrol?communityId=                      the roster (scoped)
+ *   POST   /api/patrol {communityId, name, phone, language}   supervisor / admin
+ *   DELETE /api/patrol/:id                                retire (supervisor / admin)
+ *   POST   /api/alerts/:id/dispatch-patrol {patrolMemberId}
+ *   GET    /api/alerts/:id/dispatches                     the alert's responders
+ *   GET    /api/responder/:token                          the responder page's data (public)
+ *   POST   /api/responder/:token/{on-way|arrived|resolved} [{outcome, note}] (public)
+ */
+import { eq } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { ErrorCodes, idParamSchema } from "@helpkey/shared";
+import { communities, patrolMembers } from "../db/schema";
+import { getAlert } from "../store/alerts";
+import { dispatchPatrol } from "../users/patrol-dispatch";
+import { dispatchesOf, getDispatch, getPatrol, listPatrol, toDispatchView } from "../users/patrol-store";
+import { liveDispatch, responderStep, responderView } from "../users/responder-flow";
+import { responderSecret, verifyResponderToken } from "../users/responder-token";
+import { anyRole, createPatrolSchema, dispatchPatrolSchema, leads, patrolListQuerySchema, responderParamsSchema, responderResolveSchema } from "../users/roles";
+import type { AppDeps } from "./app-deps";
+import { canSee, principalOf } from "./auth";
+import { HttpError, notFound, parse } from "./errors";
+
+const tokenParamSchema = z.object({ token: z.string().min(10).max(200) });
+
+export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { ctx } = deps;
+  const secret = responderSecret(ctx.db);
+
+  app.get("/api/patrol", { config: { roles: anyRole } }, async (req) => {
+    const q = parse(patrolListQuerySchema, req.query);
+    const p = principalOf(req);
+    const scope = q.communityId ? (canSee(p, q.communityId) ? [q.communityId] : []) : p.communityIds;
+    return listPatrol(ctx.db, scope);
+  });
+
+  app.post("/api/patrol", { config: { roles: leads } }, async (req, reply) => {
+    const body = parse(createPatrolSchema, req.body);
+    if (!canSee(principalOf(req), body.communityId) || !ctx.db.select().from(communities).where(eq(communities.id, body.communityId)).get()) {
+      throw new HttpError(400, ErrorCodes.BAD_REQUEST, `communityId: no such community ${body.communityId}`, "communityId");
+    }
+    const row = ctx.db.insert(patrolMembers).values({ ...body, createdAt: deps.now() }).returning().get();
+    return reply.status(201).send(row);
+  });
+
+  app.delete("/api/patrol/:id", { config: { roles: leads } }, async (req, reply) => {
+    const { id } = parse(idParamSchema, req.params);
+    const m = getPatrol(ctx.db, id);
+    if (!m || !canSee(principalOf(req), m.communityId)) throw notFound(`patrol member ${id}`);
+    ctx.db.update(patrolMembers).set({ retiredAt: deps.now() }).where(eq(patrolMembers.id, id)).run();
+    return reply.status(204).send();
+  });
+
+  app.post("/api/alerts/:id/dispatch-patrol", { config: { roles: anyRole } }, async (req, reply) => {
+    const { id } = parse(idParamSchema, req.params);
+    const { patrolMemberId } = parse(dispatchPatrolSchema, req.body);
+    const p = principalOf(req);
+    const alert = getAlert(ctx.db, id);
+    if (!alert || !canSee(p, alert.communityId)) throw notFound(`alert ${id}`);
+    const member = getPatrol(ctx.db, patrolMemberId);
+    if (!member || member.retiredAt !== null || member.communityId !== alert.communityId) {
+      throw new HttpError(400, ErrorCodes.BAD_REQUEST, `patrolMemberId: no patrol member ${patrolMemberId} in this alert's community`, "patrolMemberId");
+    }
+    const r = ctx.db.$client.transaction(() => dispatchPatrol(ctx, { alertId: id, member, actor: p.name, publicUrl: deps.twilio.publicUrl, secret }, deps.now()))();
+    if (!r.ok) throw new HttpError(r.status, r.code, r.message);
+    deps.dispatch(r.effects);
+    req.log.info({ alertId: id, patrolMemberId, actor: p.name }, "patrol dispatched");
+    return reply.status(201).send(toDispatchView(r.dispatch));
+  });
+
+  app.get("/api/alerts/:id/dispatches", { config: { roles: anyRole } }, async (req) => {
+    const { id } = parse(idParamSchema, req.params);
+    const alert = getAlert(ctx.db, id);
+    if (!alert || !canSee(principalOf(req), alert.communityId)) throw notFound(`alert ${id}`);
+    return dispatchesOf(ctx.db, id).map(toDispatchView);
+  });
+
+  /** The token, then the alert: a wrong or forged link is 401, a link whose time or alert is over is 410. */
+  const open = (token: string) => {
+    const t = verifyResponderToken(secret, token, deps.now());
+    if (!t.ok && t.reason === "expired") throw new HttpError(410, ErrorCodes.FORBIDDEN, "this link has expired");
+    if (!t.ok) throw new HttpError(401, ErrorCodes.BAD_SIGNATURE, "this link is not valid");
+    const live = liveDispatch(ctx, t.dispatchId);
+    if (!live.ok && live.reason === "closed") throw new HttpError(410, ErrorCodes.FORBIDDEN, "this alert is closed: the link no longer works");
+    if (!live.ok) throw new HttpError(401, ErrorCodes.BAD_SIGNATURE, "this link is not valid");
+    return live;
+  };
+
+  app.get("/api/responder/:token", { config: { public: true } }, async (req, reply) => {
+    const { token } = parse(tokenParamSchema, req.params);
+    const live = open(token);
+    reply.header("cache-control", "no-store");
+    return responderView(ctx, live.dispatch, live.alert);
+  });
+
+  app.post("/api/responder/:token/:step", { config: { public: true } }, async (req) => {
+    const { token, step } = parse(responderParamsSchema, req.params);
+    const resolve = step === "resolved" ? parse(responderResolveSchema, req.body) : undefined;
+    const r = ctx.db.$client.transaction(() => {
+      const live = open(token);
+      return { live, r: responderStep(ctx, live.dispatch, live.alert, step, deps.now(), resolve) };
+    })();
+    if (!r.r.ok) throw new HttpError(409, ErrorCodes.ILLEGAL_TRANSITION, r.r.message);
+    deps.dispatch(r.r.effects);
+    req.log.info({ alertId: r.live.alert.id, dispatchId: r.live.dispatch.id, step }, "responder step");
+    // Read back after the commit: a resolve closes the alert, and the page shows that instead of buttons.
+    return responderView(ctx, getDispatch(ctx.db, r.live.dispatch.id)!, getAlert(ctx.db, r.live.alert.id)!);
+  });
+}

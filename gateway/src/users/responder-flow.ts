@@ -1,0 +1,75 @@
+/**
+ * The responder page's side (issue 5, "Responder page"): what the patrol member sees, and their
+ * three steps. The link's token was checked by the caller; here the alert must still be live, so a
+ * link stops working the moment the alert is resolved or cancelled.
+ */
+import { eq, max } from "drizzle-orm";
+import type { Outcome } from "@helpkey/shared";
+import { applyAction } from "../alerts/action-flow";
+import type { AlertContext } from "../alerts/context";
+import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
+import { devices, presses, responderDispatches } from "../db/schema";
+import { isTerminal } from "../engine/alert-engine";
+import { texts } from "../notify/texts";
+import { getAlert, toAlertView, type AlertRow } from "../store/alerts";
+import { appendEvent } from "../store/events";
+import { notificationsOfAlert } from "../store/notifications";
+import { dispatchesOf, getDispatch, type DispatchRow } from "./patrol-store";
+import type { ResponderStep } from "./roles";
+
+export type Live = { ok: true; dispatch: DispatchRow; alert: AlertRow } | { ok: false; reason: "unknown" | "closed" };
+
+export function liveDispatch(ctx: AlertContext, dispatchId: number): Live {
+  const dispatch = getDispatch(ctx.db, dispatchId);
+  const alert = dispatch ? getAlert(ctx.db, dispatch.alertId) : undefined;
+  if (!dispatch || !alert) return { ok: false, reason: "unknown" };
+  if (isTerminal(alert.state)) return { ok: false, reason: "closed" };
+  return { ok: true, dispatch, alert };
+}
+
+/** Everything the member needs on the way: where, who pressed, who else is going. */
+export function responderView(ctx: AlertContext, dispatch: DispatchRow, alert: AlertRow) {
+  const info = ctx.dir.get(alert.householdId);
+  const device = ctx.db.select().from(devices).where(eq(devices.id, alert.deviceId)).get();
+  const claimed = notificationsOfAlert(ctx.db, alert.id).filter((n) => n.status === "pressed1").map((n) => ({ name: n.name, status: "going" }));
+  const patrol = dispatchesOf(ctx.db, alert.id).filter((d) => d.id !== dispatch.id).map((d) => ({ name: d.name, status: d.status }));
+  const view = toAlertView(alert, ctx.dir);
+  return {
+    alertId: alert.id, kind: alert.kind, state: alert.state, address: view.address, residents: view.residents,
+    notes: info?.notes ?? null, firstPressAt: alert.firstPressAt, pressCount: alert.pressCount,
+    device: device ? { type: device.type } : null, acknowledgedBy: alert.acknowledgedBy,
+    me: { name: dispatch.name, status: dispatch.status, dispatchedBy: dispatch.dispatchedBy, expiresAt: dispatch.expiresAt },
+    othersGoing: [...claimed, ...patrol],
+  };
+}
+
+/** The resident's device hears "<member> is on the way" (DESIGN.md: everything goes back to the device). */
+function tellDevices(ctx: AlertContext, alert: AlertRow, by: string): Effects["acks"] {
+  const lang = ctx.dir.get(alert.householdId)?.communityLanguage ?? "zh-CN";
+  const rows = ctx.db.select({ deviceId: presses.deviceId, seq: max(presses.seq) }).from(presses).where(eq(presses.alertId, alert.id)).groupBy(presses.deviceId).all();
+  return rows.map((r) => ({ deviceId: r.deviceId, ack: { seq: r.seq ?? 0, alertId: alert.id, state: "responding" as const, by, text: texts.deviceText("acknowledged", lang, by) } }));
+}
+
+const nextStatus = { "on-way": "on_way", arrived: "arrived", resolved: "resolved" } as const;
+const rank: Record<DispatchRow["status"], number> = { dispatched: 0, on_way: 1, arrived: 2, resolved: 3 };
+
+export type StepResult = { ok: true; effects: Effects } | { ok: false; status: 409; message: string };
+
+/** One step from the responder page, audited under the member's name. Runs inside the caller's transaction. */
+export function responderStep(ctx: AlertContext, dispatch: DispatchRow, alert: AlertRow, step: ResponderStep, now: number, resolve?: { outcome: Outcome; note?: string | undefined }): StepResult {
+  const fx = emptyEffects();
+  // A double tap, or "on my way" after "arrived", changes nothing: the steps only go forward.
+  if (rank[nextStatus[step]] <= rank[dispatch.status]) return { ok: true, effects: fx };
+  if (step === "on-way") {
+    fx.events.push(appendEvent(ctx.db, { type: "alert.dispatched", ts: now, communityId: alert.communityId, actor: dispatch.name, alert: toAlertView(alert, ctx.dir) }, { data: { responder: { dispatchId: dispatch.id, step: "on_way" } } }));
+    fx.acks.push(...tellDevices(ctx, alert, dispatch.name));
+  } else {
+    // The dispatch made the alert `responding`, where both steps are legal: this fails only when the
+    // console closed it between the page's check and this transaction.
+    const r = applyAction(ctx, alert.id, step === "arrived" ? { action: "arrive", actor: dispatch.name } : { action: "resolve", actor: dispatch.name, outcome: resolve?.outcome ?? "real", note: resolve?.note }, now);
+    if (!r.ok) return { ok: false, status: 409, message: r.message };
+    mergeEffects(fx, r.effects);
+  }
+  ctx.db.update(responderDispatches).set({ status: nextStatus[step], updatedAt: now }).where(eq(responderDispatches.id, dispatch.id)).run();
+  return { ok: true, effects: fx };
+}
