@@ -11,6 +11,7 @@ export function printBanner(s: System, config: Readonly<Config>): void {
     `  console 控制台:      ${s.httpUrl}/`,
     `  MQTT (devices):     ${s.mqttUrl}`,
     `  admin token:        ${s.adminToken ?? `(set by HK_ADMIN_TOKEN or shown at first start; see ${path.join(config.dataDir, "admin-token.txt")})`}`,
+    "  log in 登录:         user admin, password = the admin token (create dispatchers with POST /api/users)",
     s.phoneUrl ? `  phone network:      built-in emulator at ${s.phoneUrl} (no Twilio credentials)` : "  phone network:      Twilio",
     cred ? `  press a button:     pnpm press --credentials ${path.relative(process.cwd(), cred)} --url ${s.mqttUrl}` : "",
     "  stop: Ctrl-C",

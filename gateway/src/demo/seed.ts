@@ -1,13 +1,13 @@
 /**
  * The demo community (HK_DEMO=1, on an empty database only, so it is idempotent): three buildings,
- * twelve households with residents, contacts and help buttons, and a set-top box. Device
+ * twelve households with residents, contacts and help buttons, a set-top box and two patrol members. Device
  * credentials go to <dataDir>/demo/<id>.json for `pnpm press --credentials …`.
  */
 import { mkdirSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { CreatedDevice } from "@helpkey/shared";
 import type { AlertContext } from "../alerts/context";
-import { buildings, communities, contacts, devices, households, residents, units } from "../db/schema";
+import { buildings, communities, contacts, devices, households, patrolMembers, residents, units } from "../db/schema";
 import { hashSecret, newSecret } from "../devices/secret-hash";
 
 export interface DemoInfo {
@@ -30,6 +30,11 @@ export async function seedDemo(ctx: AlertContext, dataDir: string, mqttUrl: stri
   mkdirSync(dir, { recursive: true });
   const creds: { id: string; secret: string; householdId: number; type: "button" | "stb" }[] = [];
   const c = ctx.db.insert(communities).values({ name: "幸福里社区", supervisorPhone: "+8613900000000", language: "zh-CN", createdAt: now }).returning().get();
+  // The patrol on duty, for "dispatch patrol" on the console.
+  ctx.db.insert(patrolMembers).values([
+    { communityId: c.id, name: "巡逻队员老赵", phone: "+8613700000001", language: "zh-CN", createdAt: now },
+    { communityId: c.id, name: "Patrol Sam", phone: "+8613700000002", language: "en", createdAt: now },
+  ]).run();
   let n = 0;
   for (let b = 1; b <= 3; b++) {
     const building = ctx.db.insert(buildings).values({ communityId: c.id, name: `${b}号楼`, createdAt: now }).returning().get();
