@@ -13,39 +13,8 @@ export interface Me {
   communityIds: number[] | null;
 }
 
-export type Health = "online" | "offline" | "low_battery" | "never_seen";
-
-export interface DeviceHealthRow {
-  id: string;
-  type: "button" | "stb";
-  householdId: number;
-  communityId: number;
-  buildingId: number;
-  address: { community: string; building: string; unit: string; room: string };
-  online: boolean;
-  battery: number | null;
-  fw: string | null;
-  lastSeenAt: number | null;
-  health: Health;
-}
-
-export interface GridCell {
-  householdId: number;
-  room: string;
-  name: string | null;
-  residents: string[];
-  alert: { id: number; state: AlertView["state"]; kind: AlertView["kind"] } | null;
-  trouble: Exclude<Health, "online"> | null;
-  devices: number;
-}
-
-export interface GridBuilding {
-  id: number;
-  name: string;
-  communityId: number;
-  communityName: string;
-  units: { id: number; name: string; cells: GridCell[] }[];
-}
+import type { DeviceHealthRow } from "@helpkey/shared";
+export type { DeviceHealth as Health, DeviceHealthRow, GridBuilding, GridCell } from "@helpkey/shared";
 
 export interface TrailEntry {
   n: number;

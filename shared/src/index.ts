@@ -6,3 +6,4 @@ export * from "./console-events";
 export * from "./http";
 export * from "./policy";
 export * from "./redact";
+export * from "./board";

@@ -13,8 +13,10 @@ export interface GatewayProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** The child inherits this process's environment (PATH, HOME) plus the gateway's settings. */
 export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "gateway/src/main.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const { env: inherited } = process;
+  const child = spawn(process.execPath, ["--import", "tsx", "gateway/src/main.ts"], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr!.on("data", (d) => stderr.push(String(d)));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));

@@ -3,31 +3,14 @@
  * household cells, each marked with its live alert or its worst device trouble.
  */
 import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
-import type { AlarmKind, AlertState } from "@helpkey/shared";
+import type { GridBuilding, GridCell } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { buildings, communities, households, residents, units } from "../db/schema";
 import { compareForQueue } from "../engine/alert-engine";
 import { listActiveAlerts } from "../store/alerts";
 import { deviceHealthList, worse, type DeviceHealth } from "./device-health";
 
-export interface GridCell {
-  householdId: number;
-  room: string;
-  name: string | null;
-  residents: string[];
-  alert: { id: number; state: AlertState; kind: AlarmKind } | null;
-  /** The worst device state when it is not plain online; null when every device is fine. */
-  trouble: Exclude<DeviceHealth, "online"> | null;
-  devices: number;
-}
-
-export interface GridBuilding {
-  id: number;
-  name: string;
-  communityId: number;
-  communityName: string;
-  units: { id: number; name: string; cells: GridCell[] }[];
-}
+export type { GridBuilding, GridCell } from "@helpkey/shared";
 
 export function buildingGrid(db: Db, scope: { communityIds: number[] | null; buildingId?: number | undefined }): GridBuilding[] {
   const where: SQL[] = [];

@@ -6,10 +6,10 @@
  */
 import { and, asc, eq, inArray, isNull, type SQL } from "drizzle-orm";
 import type { Db } from "../db/open";
+import type { DeviceHealth, DeviceHealthRow } from "@helpkey/shared";
 import { buildings, communities, devices, households, units } from "../db/schema";
 
-export const deviceHealths = ["online", "offline", "low_battery", "never_seen"] as const;
-export type DeviceHealth = (typeof deviceHealths)[number];
+export { deviceHealths, type DeviceHealth, type DeviceHealthRow } from "@helpkey/shared";
 
 /** At or below this battery level a visit to change the battery is due before the device goes silent. */
 export const LOW_BATTERY_PERCENT = 20;
@@ -19,20 +19,6 @@ export function healthOf(d: { online: boolean; battery: number | null; lastSeenA
   if (!d.online) return "offline";
   if (d.battery !== null && d.battery <= LOW_BATTERY_PERCENT) return "low_battery";
   return "online";
-}
-
-export interface DeviceHealthRow {
-  id: string;
-  type: "button" | "stb";
-  householdId: number;
-  communityId: number;
-  buildingId: number;
-  address: { community: string; building: string; unit: string; room: string };
-  online: boolean;
-  battery: number | null;
-  fw: string | null;
-  lastSeenAt: number | null;
-  health: DeviceHealth;
 }
 
 export interface DeviceFilter {

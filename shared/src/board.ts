@@ -1,0 +1,39 @@
+/** Shapes of the console's boards (device health, building grid): answered by the gateway, drawn by the dashboard. */
+import type { AlarmKind } from "./protocol";
+import type { AlertState } from "./domain";
+
+export const deviceHealths = ["online", "offline", "low_battery", "never_seen"] as const;
+export type DeviceHealth = (typeof deviceHealths)[number];
+
+export interface DeviceHealthRow {
+  id: string;
+  type: "button" | "stb";
+  householdId: number;
+  communityId: number;
+  buildingId: number;
+  address: { community: string; building: string; unit: string; room: string };
+  online: boolean;
+  battery: number | null;
+  fw: string | null;
+  lastSeenAt: number | null;
+  health: DeviceHealth;
+}
+
+export interface GridCell {
+  householdId: number;
+  room: string;
+  name: string | null;
+  residents: string[];
+  alert: { id: number; state: AlertState; kind: AlarmKind } | null;
+  /** The worst device state when it is not plain online; null when every device is fine. */
+  trouble: Exclude<DeviceHealth, "online"> | null;
+  devices: number;
+}
+
+export interface GridBuilding {
+  id: number;
+  name: string;
+  communityId: number;
+  communityName: string;
+  units: { id: number; name: string; cells: GridCell[] }[];
+}
