@@ -47,9 +47,8 @@ beforeAll(async () => {
   clockOffset = -150_000;
   sys = await startTestSystem({ env: { HK_DEMO: "1" }, now: () => Date.now() + clockOffset });
   const communityId = sys.demo!.communityId;
-  for (const [name, phone] of [["巡逻员老赵", "+8613900000101"], ["巡逻员小孙", "+8613900000102"]]) {
-    await sys.api("POST", "/api/patrol", { communityId, name, phone, language: "zh-CN" });
-  }
+  // The demo community brings its patrol roster (巡逻队员老赵, Patrol Sam).
+  expect((await sys.api<unknown[]>("GET", `/api/patrol?communityId=${communityId}`)).body).toHaveLength(2);
   // Building 1 and 2 online (one battery low); 2-2-202 goes offline; building 3 and the set-top box never seen.
   for (const id of ["btn-11101", "btn-11202", "btn-12101", "btn-12202", "btn-21101", "btn-21202", "btn-22101", "btn-22202"]) {
     await connect(id, id === "btn-21101" ? 12 : 80 + (id.charCodeAt(6) % 15));
@@ -95,20 +94,20 @@ describe("the console in zh-CN, on the demo community", () => {
     await p.click(`.card[data-alert-id="${alerts.medical}"] [data-action=open]`);
     await p.waitForSelector(`.view-alert[data-alert-id="${alerts.medical}"]`, { timeout: 3000 });
     await p.waitForFunction(() => document.querySelectorAll(".patrol-select option").length === 3, undefined, { timeout: 3000 });
-    await p.selectOption(".patrol-select", { label: "巡逻员老赵 · +8613900000101" });
+    await p.selectOption(".patrol-select", { label: "巡逻队员老赵 · +8613700000001" });
     await p.click("[data-action=dispatch]");
     await p.waitForSelector(".view-alert[data-state=responding]", { timeout: 3000 });
     // Live timelines: SMS delivered to the contacts, and the calls of the first wave under way.
     await p.waitForSelector(".contact .step.good", { timeout: 5000 });
-    await waitFor(() => sys.phone!.messages.some((m) => m.to === "+8613900000101"), 5000, "patrol SMS");
-    await p.waitForSelector(".contact.other:has-text('巡逻员老赵') .notif[data-status=delivered]", { timeout: 5000 });
+    await waitFor(() => sys.phone!.messages.some((m) => m.to === "+8613700000001"), 5000, "patrol SMS");
+    await p.waitForSelector(".contact.other:has-text('巡逻队员老赵') .notif[data-status=delivered]", { timeout: 5000 });
     expect(await p.textContent(".household")).toContain("杨国华");
     expect(await p.textContent(".box.devices")).toContain("btn-21202");
     expect(await p.textContent(".trail")).toContain("调度员张明");
     await screenshot(p, "alert");
 
     // The responder's phone, from the link in the SMS.
-    const sms = sys.phone!.messages.find((m) => m.to === "+8613900000101")!;
+    const sms = sys.phone!.messages.find((m) => m.to === "+8613700000001")!;
     expect(sms.body).toMatch(/【一键呼救】请前往2号楼1单元202室/);
     const phone = await browser.newContext({ viewport: { width: 390, height: 760 }, isMobile: true });
     await phone.addInitScript(() => localStorage.setItem("hk-lang", "zh-CN"));
