@@ -33,6 +33,7 @@ export async function createBroker(options: BrokerOptions): Promise<HkBroker> {
   const identities = new Identities();
   const refusals = new Refusals(log, metrics);
   const limiter = new RateLimiter(opts.rateLimit);
+  const queueLimit = (clientId: string) => (identities.isServiceClientId(clientId) ? opts.serviceQueueLimit : opts.offlineQueueLimit);
 
   const policy: BrokerPolicy = {
     connect: createConnectPolicy({ authenticate: opts.authenticate, identities, refusals }),
@@ -46,10 +47,18 @@ export async function createBroker(options: BrokerOptions): Promise<HkBroker> {
       // a subscriber whose socket stays full this long is dropped, so it cannot
       // hold up delivery to everyone else behind it (TOOLCHAIN.md "aedes")
       drainTimeout: opts.drainTimeoutMs,
-      persistence: boundedMemoryPersistence(opts.offlineQueueLimit, {
+      // aedes lets only `concurrency` publishes be in delivery at once (default 100), and a delivery
+      // to a subscriber ends a turn later (setImmediate): a busy turn of 50 ms then caps the whole
+      // broker near 2,000 messages/s, alarms and acks alike, and under a storm the devices'
+      // retransmissions pile onto the queue (measured: acks stalled for minutes with 19,000
+      // devices). Worse, mqemitter releases its queue recursively: a long run of queued messages
+      // that nobody subscribes to (acks for devices that just left) overflowed the stack and took
+      // the process down. 0 = no limit: the sockets' own back-pressure and drainTimeout bound it.
+      concurrency: 0,
+      persistence: boundedMemoryPersistence(queueLimit, {
         dropped(clientId, first) {
           metrics.offlineDropped();
-          if (first) log.warn({ clientId, limit: opts.offlineQueueLimit }, "session queue full; dropping new messages for it");
+          if (first) log.warn({ clientId, limit: queueLimit(clientId) }, "session queue full; dropping new messages for it");
         },
       }),
     });

@@ -18,9 +18,16 @@ export interface Subject {
 export class Identities {
   readonly #byClient = new WeakMap<Client, Identity>();
   readonly #devices = new Map<string, Client>();
+  /** Client ids that authenticated as a service; kept after they disconnect (their session persists). */
+  readonly #serviceIds = new Set<string>();
 
   set(client: Client, identity: Identity): void {
     this.#byClient.set(client, identity);
+    if (identity.role === "service") this.#serviceIds.add(client.id);
+  }
+
+  isServiceClientId(clientId: string): boolean {
+    return this.#serviceIds.has(clientId);
   }
 
   get(client: Client | null): Identity | undefined {

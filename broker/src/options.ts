@@ -19,6 +19,7 @@ export interface ResolvedOptions {
   readonly rateLimit: Readonly<RateLimit>;
   readonly drainTimeoutMs: number;
   readonly offlineQueueLimit: number;
+  readonly serviceQueueLimit: number;
 }
 
 const numbers = z.object({
@@ -33,6 +34,7 @@ const numbers = z.object({
   // of a full buffer means a stuck peer; every publisher to it waits meanwhile
   drainTimeoutMs: z.number().int().positive().default(5_000),
   offlineQueueLimit: z.number().int().positive().default(100),
+  serviceQueueLimit: z.number().int().positive().default(100_000),
 });
 
 export function resolveOptions(options: BrokerOptions): ResolvedOptions {
@@ -43,6 +45,7 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     rateLimit: options.rateLimit,
     drainTimeoutMs: options.drainTimeoutMs,
     offlineQueueLimit: options.offlineQueueLimit,
+    serviceQueueLimit: options.serviceQueueLimit,
   });
   return Object.freeze({
     ...checked,

@@ -21,7 +21,10 @@ export async function listenTcp(host: string, port: number, onConnection: (socke
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    // A district reconnecting at once: Node's default backlog (511) drops SYNs while the loop is
+    // busy, and a dropped SYN is retried by the kernel only after 1, 3, 7, 15 … s. Linux caps
+    // this at net.core.somaxconn (4096 here).
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off("error", reject);
       resolve();
     });

@@ -40,8 +40,14 @@ export interface BrokerOptions {
   rateLimit?: RateLimit;
   /** A subscriber whose socket stays full this long is dropped; default 5000 ms. */
   drainTimeoutMs?: number;
-  /** QoS>0 messages kept per persistent session (clean=false) before new ones are dropped; default 100. */
+  /** QoS>0 messages kept per persistent session (clean=false) of a device before new ones are dropped; default 100. */
   offlineQueueLimit?: number;
+  /**
+   * The same for a service identity (the gateway), which subscribes to every device's alarms: in a
+   * storm thousands are in flight to it at once, and a drop there costs a retransmission round
+   * (2 s, 4 s, …) for the device. Default 100,000 (~100 MB at worst).
+   */
+  serviceQueueLimit?: number;
 }
 
 export interface HkBroker {

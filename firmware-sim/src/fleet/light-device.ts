@@ -49,6 +49,8 @@ interface Pending {
 const STATUS = JSON.stringify({ online: true, battery: 100, fw: "helpkey-fleet/1.0", power: "mains" });
 const WILL = JSON.stringify({ online: false });
 const RECONNECT: ReconnectPolicy = { baseMs: 1_000, capMs: 30_000, jitterMs: 1_000 };
+/** No CONNACK within this (a SYN lost in a full backlog, a stuck broker): give up and back off (as createSimDevice). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export class LightDevice {
   readonly topicAlarm: string;
@@ -139,6 +141,10 @@ export class LightDevice {
   #open(ep: Endpoint): void {
     const s = netConnect({ host: ep.host, port: ep.port, noDelay: true, ...(ep.localAddress ? { localAddress: ep.localAddress } : {}) });
     this.socket = s;
+    const connectTimer = setTimeout(() => {
+      if (!this.ready && this.socket === s) s.destroy();
+    }, CONNECT_TIMEOUT_MS);
+    s.once("close", () => clearTimeout(connectTimer));
     this.#reader = new FrameReader();
     s.on("connect", () => {
       this.#write(encodeConnect({
@@ -168,6 +174,7 @@ export class LightDevice {
         return;
       }
       case PacketType.SUBACK: {
+        if (this.ready) return;
         this.#failures = 0;
         this.ready = true;
         this.hooks.ready(this, hrNow());

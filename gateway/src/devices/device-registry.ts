@@ -2,12 +2,22 @@
  * Devices as the hot path and the broker's credential check see them, cached in memory.
  * A successful scrypt check is remembered (as a keyed digest of the secret) so that reconnects
  * after a network blip cost microseconds, not a slow hash each; rotation and revocation drop it.
+ *
+ * After a restart that memory is empty and every device's CONNECT runs the slow hash again
+ * (issue 4: a district's reconnect storm). Three things keep that bounded:
+ * - device secrets are hashed at DEVICE_PARAMS (secret-hash.ts says why that cost is enough), and a
+ *   hash made at another cost is rewritten at the first successful check;
+ * - one check per (device, secret) at a time: a device that gave up waiting and reconnects joins the
+ *   check already under way instead of queueing a second one;
+ * - at most HASH_CONCURRENCY checks run at once, so the hashes leave one of libuv's four pool
+ *   threads to the WAL fsync (store/wal-sync.ts) that every ack waits for.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { devices } from "../db/schema";
-import { verifySecret } from "./secret-hash";
+import { DEVICE_PARAMS, hashDeviceSecret, needsRehash, verifySecret } from "./secret-hash";
+import { Semaphore } from "./semaphore";
 
 export interface DeviceInfo {
   id: string;
@@ -17,16 +27,22 @@ export interface DeviceInfo {
   revoked: boolean;
 }
 
+const HASH_CONCURRENCY = 3;
+
 export class DeviceRegistry {
   private cache = new Map<string, DeviceInfo | null>();
   private verified = new Map<string, string>();
+  private checking = new Map<string, Promise<boolean>>();
+  private readonly slots = new Semaphore(HASH_CONCURRENCY);
   private readonly pepper = randomBytes(32);
+  private byId: { get(p: { id: string }): typeof devices.$inferSelect | undefined } | null = null;
   constructor(private readonly db: Db) {}
 
   get(id: string): DeviceInfo | null {
     let d = this.cache.get(id);
     if (d === undefined) {
-      const row = this.db.select().from(devices).where(eq(devices.id, id)).get();
+      this.byId ??= this.db.select().from(devices).where(eq(devices.id, sql.placeholder("id"))).prepare();
+      const row = this.byId.get({ id });
       d = row ? { id: row.id, householdId: row.householdId, type: row.type, secretHash: row.secretHash, revoked: row.revokedAt !== null } : null;
       this.cache.set(id, d);
     }
@@ -44,11 +60,33 @@ export class DeviceRegistry {
     if (!d || d.revoked || !secret) return false;
     const digest = createHmac("sha256", this.pepper).update(secret).digest("base64");
     if (this.verified.get(id) === digest) return true;
-    const ok = await verifySecret(secret, d.secretHash);
+    const key = `${id}\n${digest}`;
+    let check = this.checking.get(key);
+    if (!check) {
+      check = this.check(d, secret, digest).finally(() => this.checking.delete(key));
+      this.checking.set(key, check);
+    }
+    return check;
+  }
+
+  private async check(d: DeviceInfo, secret: Buffer, digest: string): Promise<boolean> {
+    const ok = await this.slots.run(() => verifySecret(secret, d.secretHash));
     // The device may have been revoked or rotated while the slow hash ran.
-    const now = this.get(id);
+    const now = this.get(d.id);
     if (!ok || !now || now.revoked || now.secretHash !== d.secretHash) return false;
-    this.verified.set(id, digest);
+    this.verified.set(d.id, digest);
+    if (needsRehash(d.secretHash, DEVICE_PARAMS)) void this.rehash(d.id, d.secretHash, secret);
     return true;
+  }
+
+  /** Rewrites a hash made at another cost, unless the secret was rotated meanwhile. */
+  private async rehash(id: string, old: string, secret: Buffer): Promise<void> {
+    try {
+      const fresh = await this.slots.run(() => hashDeviceSecret(secret.toString("utf8")));
+      const r = this.db.update(devices).set({ secretHash: fresh }).where(and(eq(devices.id, id), eq(devices.secretHash, old))).run();
+      if (r.changes > 0 && this.cache.get(id)?.secretHash === old) this.cache.get(id)!.secretHash = fresh;
+    } catch {
+      // best effort: the old hash still verifies
+    }
   }
 }

@@ -1,27 +1,97 @@
-/** Device secrets and admin tokens are stored only as slow hashes (scrypt, node:crypto). */
+/**
+ * Device secrets and dispatcher passwords are stored only as slow hashes (scrypt, node:crypto);
+ * admin tokens as a fast one (see tokenDigest).
+ *
+ * Stored format: `scrypt$<salt>$<key>` (the original, always N=2^14, r=8, p=1) or
+ * `scrypt$<N>$<r>$<p>$<salt>$<key>` (parameters written out, so they can change without a migration).
+ *
+ * Two costs (issue 4, reconnect after a restart):
+ * - PASSWORD_PARAMS, N=2^14 (~40 ms per check on this machine's cores): for what people choose.
+ *   A dispatcher's password may be guessable; the cost is what protects it.
+ * - DEVICE_PARAMS, N=2^10 (~2 ms, 1 MiB, still memory-hard): for device secrets, which the system
+ *   generates (newSecret: 18 random bytes, 144 bits). Offline guessing of a 144-bit random secret is
+ *   out of reach at any hash cost, so the cost factor buys nothing there, while it decides how fast a
+ *   whole district comes back after a restart: every device's first CONNECT re-runs the hash (the
+ *   verified cache is in memory only). 19,000 devices × 40 ms = 380 s of CPU, over 3 minutes on two
+ *   cores; × 2 ms = 19 s of one core. The hash at rest stays scrypt.
+ */
 import { randomBytes, scrypt, timingSafeEqual, createHash } from "node:crypto";
 import { promisify } from "node:util";
 
 const scryptAsync = promisify(scrypt) as (pw: string | Buffer, salt: Buffer, keylen: number, opts: object) => Promise<Buffer>;
-// N=2^14 keeps one check near 30 ms on this machine's cores, run in libuv's pool (not the event loop).
-const PARAMS = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+export const PASSWORD_PARAMS: Readonly<ScryptParams> = Object.freeze({ N: 16384, r: 8, p: 1 });
+export const DEVICE_PARAMS: Readonly<ScryptParams> = Object.freeze({ N: 1024, r: 8, p: 1 });
+/** scrypt needs 128·N·r bytes; leave room above the largest we use. */
+const MAXMEM = 64 * 1024 * 1024;
 
 export function newSecret(): string {
   return randomBytes(18).toString("base64url");
 }
 
-export async function hashSecret(secret: string): Promise<string> {
+async function hashWith(secret: string, params: Readonly<ScryptParams>): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(secret, salt, 32, PARAMS);
-  return `scrypt$${salt.toString("base64url")}$${key.toString("base64url")}`;
+  const key = await scryptAsync(secret, salt, 32, { ...params, maxmem: MAXMEM });
+  const { N, r, p } = params;
+  const head = N === PASSWORD_PARAMS.N && r === PASSWORD_PARAMS.r && p === PASSWORD_PARAMS.p ? "scrypt" : `scrypt$${N}$${r}$${p}`;
+  return `${head}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
+/** For passwords people choose (and anything else low in entropy). */
+export function hashSecret(secret: string): Promise<string> {
+  return hashWith(secret, PASSWORD_PARAMS);
+}
+
+/** For device secrets from newSecret() (144 random bits): see the header for the cost. */
+export function hashDeviceSecret(secret: string): Promise<string> {
+  return hashWith(secret, DEVICE_PARAMS);
+}
+
+interface Parsed {
+  params: ScryptParams;
+  salt: Buffer;
+  key: Buffer;
+}
+
+function parse(stored: string): Parsed | null {
+  const parts = stored.split("$");
+  if (parts[0] !== "scrypt") return null;
+  let params: ScryptParams;
+  let saltB64: string | undefined;
+  let keyB64: string | undefined;
+  if (parts.length === 3) {
+    params = { ...PASSWORD_PARAMS };
+    [, saltB64, keyB64] = parts;
+  } else if (parts.length === 6) {
+    params = { N: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
+    [, , , , saltB64, keyB64] = parts;
+    const { N, r, p } = params;
+    // N a power of two ≥ 2^10 (never weaker than DEVICE_PARAMS), small r and p: a stored string is data, not trusted code
+    if (!Number.isInteger(N) || N < 1024 || N > 2 ** 20 || (N & (N - 1)) !== 0 || !(r >= 1 && r <= 32) || !(p >= 1 && p <= 16)) return null;
+  } else {
+    return null;
+  }
+  if (!saltB64 || !keyB64) return null;
+  return { params, salt: Buffer.from(saltB64, "base64url"), key: Buffer.from(keyB64, "base64url") };
 }
 
 export async function verifySecret(secret: string | Buffer, stored: string): Promise<boolean> {
-  const [algo, saltB64, keyB64] = stored.split("$");
-  if (algo !== "scrypt" || !saltB64 || !keyB64) return false;
-  const expected = Buffer.from(keyB64, "base64url");
-  const key = await scryptAsync(secret, Buffer.from(saltB64, "base64url"), expected.length, PARAMS);
-  return timingSafeEqual(key, expected);
+  const h = parse(stored);
+  if (!h || h.key.length === 0) return false;
+  const key = await scryptAsync(secret, h.salt, h.key.length, { ...h.params, maxmem: MAXMEM });
+  return timingSafeEqual(key, h.key);
+}
+
+/** True when a stored hash was made with other parameters than `params` (so it can be rewritten after a successful check). */
+export function needsRehash(stored: string, params: Readonly<ScryptParams>): boolean {
+  const h = parse(stored);
+  return !h || h.params.N !== params.N || h.params.r !== params.r || h.params.p !== params.p;
 }
 
 /** Admin tokens are long random strings: a fast hash is enough and keeps every API call cheap. */

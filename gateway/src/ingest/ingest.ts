@@ -10,6 +10,8 @@ import type { AlertContext } from "../alerts/context";
 import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
 import { handleAlarm, handleStatus } from "../alerts/press-flow";
 import type { Metrics } from "../metrics/metrics";
+import { enableWalSync } from "../store/wal-sync";
+import { registerLoopDelay, walFsyncHistogram } from "./loop-delay";
 
 type Item =
   | { kind: "alarm"; deviceId: string; payload: AlarmPayload; receivedAt: number; hr: bigint }
@@ -26,7 +28,15 @@ export interface IngestDeps {
 export class Ingest {
   private queue: Item[] = [];
   private scheduled = false;
-  constructor(private readonly deps: IngestDeps) {}
+  constructor(private readonly deps: IngestDeps) {
+    registerLoopDelay(deps.metrics.registry);
+    // Commits stop waiting for fsync on the event loop; acks and console frames wait for it instead.
+    const fsyncs = walFsyncHistogram(deps.metrics.registry);
+    enableWalSync(deps.ctx.db, {
+      error: (err) => deps.logger.error({ err }, "fsync of the WAL failed: acks and console frames held back"),
+      synced: (s) => fsyncs.observe(s),
+    });
+  }
 
   /** The MQTT client's message handler. */
   onMessage = (topic: string, payload: Buffer): void => {

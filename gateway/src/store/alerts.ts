@@ -1,18 +1,27 @@
 /** Alert rows and their console view. */
-import { and, desc, eq, gt, inArray, notInArray, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { terminalStates, type AlertState, type AlertView } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { alerts } from "../db/schema";
 import type { HouseholdDirectory } from "./household-info";
+import { prepared } from "./prepared";
+
+/**
+ * `state NOT IN ('resolved', 'cancelled')` written out, not bound: SQLite uses a partial index
+ * only when the query's WHERE repeats the index's literally, and alerts_one_open_per_household
+ * (household_id) WHERE state NOT IN ('resolved', 'cancelled') is the one index on household_id.
+ * With bound values every press scanned the whole alerts table (issue 4).
+ */
+const NOT_TERMINAL = sql.raw(`"alerts"."state" NOT IN (${terminalStates.map((s) => `'${s}'`).join(", ")})`);
 
 export type AlertRow = typeof alerts.$inferSelect;
 
 export function findOpenAlert(db: Db, householdId: number): AlertRow | undefined {
-  return db.select().from(alerts).where(and(eq(alerts.householdId, householdId), notInArray(alerts.state, [...terminalStates]))).get();
+  return prepared(db, "alerts.open", () => db.select().from(alerts).where(and(eq(alerts.householdId, sql.placeholder("h")), NOT_TERMINAL)).prepare()).get({ h: householdId });
 }
 
 export function getAlert(db: Db, id: number): AlertRow | undefined {
-  return db.select().from(alerts).where(eq(alerts.id, id)).get();
+  return prepared(db, "alerts.get", () => db.select().from(alerts).where(eq(alerts.id, sql.placeholder("id"))).prepare()).get({ id });
 }
 
 export function toAlertView(row: AlertRow, dir: HouseholdDirectory): AlertView {
@@ -54,7 +63,7 @@ export function listAlerts(db: Db, q: AlertQuery): AlertRow[] {
 }
 
 export function listActiveAlerts(db: Db, communityIds?: number[]): AlertRow[] {
-  const where: SQL[] = [notInArray(alerts.state, [...terminalStates])];
+  const where: SQL[] = [NOT_TERMINAL];
   if (communityIds) where.push(inArray(alerts.communityId, communityIds));
   return db.select().from(alerts).where(and(...where)).all();
 }

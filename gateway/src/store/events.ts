@@ -1,29 +1,35 @@
 /** The append-only event log: audit trail and numbered console stream in one table. */
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { ConsoleEvent, ConsoleEventType } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { events } from "../db/schema";
+import { prepared } from "./prepared";
+
+const insertEvent = (db: Db) =>
+  prepared(db, "events.insert", () =>
+    db.insert(events).values({
+      communityId: sql.placeholder("communityId"), alertId: sql.placeholder("alertId"), deviceId: sql.placeholder("deviceId"),
+      notificationId: sql.placeholder("notificationId"), type: sql.placeholder("type"), actor: sql.placeholder("actor"),
+      data: sql.placeholder("data"), at: sql.placeholder("at"),
+    }).returning({ id: events.id }).prepare(),
+  );
 
 export type NewEvent = Omit<ConsoleEvent, "n">;
 
 /** Appends one event; its row id is the console number `n`. Call inside the caller's transaction. */
 export function appendEvent(db: Db, e: NewEvent, extra: { notificationId?: number; data?: unknown } = {}): ConsoleEvent {
   const { communityId, type, ts, actor, alert, notification, device } = e;
-  const row = db
-    .insert(events)
-    .values({
-      communityId,
-      alertId: alert?.id ?? notification?.alertId ?? null,
-      deviceId: device?.id ?? alert?.deviceId ?? null,
-      notificationId: extra.notificationId ?? notification?.id ?? null,
-      type,
-      actor,
-      data: JSON.stringify({ alert, notification, device, extra: extra.data }),
-      at: ts,
-    })
-    .returning({ id: events.id })
-    .get();
-  return { n: row.id, ...e };
+  const row = insertEvent(db).get({
+    communityId,
+    alertId: alert?.id ?? notification?.alertId ?? null,
+    deviceId: device?.id ?? alert?.deviceId ?? null,
+    notificationId: extra.notificationId ?? notification?.id ?? null,
+    type,
+    actor,
+    data: JSON.stringify({ alert, notification, device, extra: extra.data }),
+    at: ts,
+  });
+  return { n: row!.id, ...e };
 }
 
 function toConsoleEvent(r: typeof events.$inferSelect): ConsoleEvent {

@@ -2,7 +2,7 @@
  * What the hot path needs to know about a household (address, residents, contacts, community),
  * cached in memory and dropped whole on any directory change (directory writes are rare).
  */
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Address, Language } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { buildings, communities, contacts, households, residents, units } from "../db/schema";
@@ -32,6 +32,7 @@ export interface HouseholdInfo {
 
 export class HouseholdDirectory {
   private cache = new Map<number, HouseholdInfo | null>();
+  private stmts: ReturnType<HouseholdDirectory["prepare"]> | null = null;
   constructor(private readonly db: Db) {}
 
   invalidate(): void {
@@ -48,17 +49,11 @@ export class HouseholdDirectory {
   }
 
   private load(householdId: number): HouseholdInfo | null {
-    const row = this.db
-      .select({ h: households, u: units, b: buildings, c: communities })
-      .from(households)
-      .innerJoin(units, eq(units.id, households.unitId))
-      .innerJoin(buildings, eq(buildings.id, units.buildingId))
-      .innerJoin(communities, eq(communities.id, buildings.communityId))
-      .where(eq(households.id, householdId))
-      .get();
+    const q = (this.stmts ??= this.prepare());
+    const row = q.household.get({ id: householdId });
     if (!row) return null;
-    const people = this.db.select({ name: residents.name }).from(residents).where(eq(residents.householdId, householdId)).orderBy(asc(residents.id)).all();
-    const cs = this.db.select().from(contacts).where(eq(contacts.householdId, householdId)).orderBy(asc(contacts.priority), asc(contacts.id)).all();
+    const people = q.residents.all({ id: householdId });
+    const cs = q.contacts.all({ id: householdId });
     return {
       householdId,
       communityId: row.c.id,
@@ -70,6 +65,23 @@ export class HouseholdDirectory {
       supervisorPhone: row.c.supervisorPhone,
       communityLanguage: row.c.language,
       policy: policyFrom(row.c.policy),
+    };
+  }
+
+  /** Prepared once: every household's first alarm or status after a start goes through them (issue 4). */
+  private prepare() {
+    const id = sql.placeholder("id");
+    return {
+      household: this.db
+        .select({ h: households, u: units, b: buildings, c: communities })
+        .from(households)
+        .innerJoin(units, eq(units.id, households.unitId))
+        .innerJoin(buildings, eq(buildings.id, units.buildingId))
+        .innerJoin(communities, eq(communities.id, buildings.communityId))
+        .where(eq(households.id, id))
+        .prepare(),
+      residents: this.db.select({ name: residents.name }).from(residents).where(eq(residents.householdId, id)).orderBy(asc(residents.id)).prepare(),
+      contacts: this.db.select().from(contacts).where(eq(contacts.householdId, id)).orderBy(asc(contacts.priority), asc(contacts.id)).prepare(),
     };
   }
 }

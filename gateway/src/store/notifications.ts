@@ -1,8 +1,9 @@
 /** Outbox rows (one per SMS or call) and their console view. */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { getTableColumns, sql, and, asc, eq, inArray } from "drizzle-orm";
 import type { NotificationStatus, NotificationView } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { notifications } from "../db/schema";
+import { prepared } from "./prepared";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
@@ -24,16 +25,32 @@ export function toNotificationView(r: NotificationRow): NotificationView {
   };
 }
 
+/** Every column but the id, bound by name: missing values take the column's default, else null. */
+const INSERT_COLUMNS = Object.entries(getTableColumns(notifications)).filter(([k]) => k !== "id");
+
 export function insertNotification(db: Db, n: NewNotification): NotificationRow {
-  return db.insert(notifications).values(n).returning().get();
+  const params: Record<string, unknown> = {};
+  for (const [k, col] of INSERT_COLUMNS) {
+    const v = (n as Record<string, unknown>)[k];
+    if (v !== undefined) params[k] = v;
+    else if (!col.hasDefault) params[k] = null;
+    else if (typeof col.default === "number" || typeof col.default === "string") params[k] = col.default;
+    else return db.insert(notifications).values(n).returning().get(); // an SQL default: let drizzle write it
+  }
+  const stmt = prepared(db, "notifications.insert", () =>
+    db.insert(notifications).values(Object.fromEntries(INSERT_COLUMNS.map(([k]) => [k, sql.placeholder(k)])) as unknown as NewNotification).returning().prepare(),
+  );
+  return stmt.get(params)!;
 }
 
 export function getNotification(db: Db, id: number): NotificationRow | undefined {
-  return db.select().from(notifications).where(eq(notifications.id, id)).get();
+  return prepared(db, "notifications.get", () => db.select().from(notifications).where(eq(notifications.id, sql.placeholder("id"))).prepare()).get({ id });
 }
 
 export function notificationsOfAlert(db: Db, alertId: number): NotificationRow[] {
-  return db.select().from(notifications).where(eq(notifications.alertId, alertId)).orderBy(asc(notifications.id)).all();
+  return prepared(db, "notifications.ofAlert", () =>
+    db.select().from(notifications).where(eq(notifications.alertId, sql.placeholder("alertId"))).orderBy(asc(notifications.id)).prepare(),
+  ).all({ alertId });
 }
 
 /**
@@ -42,17 +59,26 @@ export function notificationsOfAlert(db: Db, alertId: number): NotificationRow[]
  * behind it (a 429 means the whole account is congested) and priority order survives retries.
  */
 export function queueHead(db: Db, channel: "sms" | "call", limit: number): NotificationRow[] {
-  return db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.status, "queued"), eq(notifications.channel, channel)))
-    .orderBy(asc(notifications.wave), asc(notifications.round), asc(notifications.id))
-    .limit(limit)
-    .all();
+  return prepared(db, "notifications.queueHead", () =>
+    db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.status, "queued"), eq(notifications.channel, sql.placeholder("channel"))))
+      .orderBy(asc(notifications.wave), asc(notifications.round), asc(notifications.id))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
+  ).all({ channel, limit });
 }
 
+/** One prepared UPDATE per set of patched columns (a handful exist: status moves, sends, retries). */
 export function updateNotification(db: Db, id: number, patch: Partial<NewNotification>): NotificationRow {
-  return db.update(notifications).set(patch).where(eq(notifications.id, id)).returning().get()!;
+  const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined).sort();
+  const stmt = prepared(db, `notifications.update:${keys.join(",")}`, () =>
+    db.update(notifications).set(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as Partial<NewNotification>).where(eq(notifications.id, sql.placeholder("__id"))).returning().prepare(),
+  );
+  const params: Record<string, unknown> = { __id: id };
+  for (const k of keys) params[k] = (patch as Record<string, unknown>)[k];
+  return stmt.get(params)!;
 }
 
 /** At start-up: rows that were being sent when the process died go out again (at-least-once). */

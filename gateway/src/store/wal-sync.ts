@@ -1,0 +1,114 @@
+/**
+ * Group commit with the fsync off the event loop (issue 4).
+ *
+ * With `synchronous = FULL` every COMMIT fsyncs the WAL on the main thread. The ingest batches
+ * presses into one transaction per turn, but every other writer (outbox steps, each Twilio status
+ * callback, console actions) commits on its own: a storm's notification traffic then spent about
+ * half of the event loop waiting in fsync (bench profile), and acks waited behind it.
+ *
+ * Instead: `synchronous = NORMAL` (a COMMIT writes the WAL frames, no fsync) and one fsync of the
+ * WAL file in libuv's pool for everything committed so far, shared by every waiter (group commit in
+ * the PostgreSQL sense). Nothing leaves the process before its data is durable: the effect sinks
+ * (acks to devices: ingest/mqtt-link.ts; console frames: console/console-hub.ts) run their writes
+ * through afterDurable(), which releases them, in order, when an fsync that started after they were
+ * queued has completed. fsync flushes the file (the inode), whichever descriptor asks, so the
+ * frames SQLite wrote through its own descriptor are covered.
+ *
+ * Recovery after a power cut is SQLite's own: WAL frames with valid checksums up to the last
+ * commit record are replayed; an fsynced WAL holds every transaction committed before the fsync.
+ */
+import { fsync, openSync, closeSync, existsSync } from "node:fs";
+import type { Db } from "../db/open";
+
+type Callback = () => void;
+
+export interface WalSyncHooks {
+  error(err: Error): void;
+  /** One fsync done: how long it took (s) and how many waiters it released. */
+  synced?(seconds: number, waiters: number): void;
+}
+
+class WalSync {
+  private queued: Callback[] = [];
+  private inFlight = false;
+  constructor(
+    readonly db: Db,
+    private readonly fd: number,
+    private readonly hooks: WalSyncHooks,
+  ) {}
+
+  get open(): boolean {
+    return this.db.$client.open;
+  }
+
+  after(fn: Callback): void {
+    this.queued.push(fn);
+    if (!this.inFlight) this.flush();
+  }
+
+  /** One fsync for everything queued; what is queued meanwhile waits for the next one. */
+  private flush(): void {
+    if (this.queued.length === 0 || !this.open) return;
+    const batch = this.queued;
+    this.queued = [];
+    this.inFlight = true;
+    const t0 = performance.now();
+    fsync(this.fd, (err) => {
+      this.inFlight = false;
+      this.hooks.synced?.((performance.now() - t0) / 1000, batch.length);
+      if (err) {
+        // Not durable: release nothing (devices retransmit unacked alarms; consoles resume by number).
+        this.hooks.error(err);
+      } else {
+        for (const fn of batch) fn();
+      }
+      this.flush();
+    });
+  }
+
+  close(): void {
+    this.queued = [];
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
+const active = new Set<WalSync>();
+
+/**
+ * Switches `db` to NORMAL + off-thread fsync. Idempotent per database. Without a WAL file (not in
+ * WAL mode, an in-memory database) it leaves FULL alone and afterDurable() runs callbacks at once.
+ */
+export function enableWalSync(db: Db, hooks: WalSyncHooks): void {
+  for (const w of active) if (w.db === db) return;
+  const file = db.$client.name;
+  const walFile = `${file}-wal`;
+  if (db.$client.memory || !existsSync(walFile) || String(db.$client.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") return;
+  const fd = openSync(walFile, "r");
+  db.$client.pragma("synchronous = NORMAL");
+  active.add(new WalSync(db, fd, hooks));
+}
+
+/**
+ * Runs `fn` once everything committed before this call is on disk (in every open database that
+ * uses enableWalSync; at once when none does). Callbacks run in the order they were queued.
+ */
+export function afterDurable(fn: Callback): void {
+  for (const w of active) {
+    if (!w.open) {
+      w.close();
+      active.delete(w);
+    }
+  }
+  if (active.size === 0) return fn();
+  if (active.size === 1) {
+    for (const w of active) w.after(fn);
+    return;
+  }
+  // Several databases (tests run several systems in one process): wait for all of them.
+  let left = active.size;
+  for (const w of active) w.after(() => --left === 0 && fn());
+}
