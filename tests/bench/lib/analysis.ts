@@ -16,6 +16,9 @@ export interface PhaseAnalysis {
   ack: PathResult;
   console?: PathResult;
   twilio?: PathResult;
+  /** Issue 3: press → the first SMS request, and → the first call request, at the phone network. */
+  sms?: PathResult;
+  call?: PathResult;
   hop?: PathResult;
   created?: number;
   joined?: number;
@@ -46,11 +49,15 @@ export function analyzeHelpkey(fleets: FleetPool, obs: Observations, w: PhaseWin
   }
   const phone = indexByDevice(obs.phone, (s) => s[0], (s) => s[1]);
   const tw = latencies(creating, phone, all);
+  const sms = latencies(creating, indexByDevice(obs.phone, (s) => s[0], (s) => s[1], (s) => s[2] === 1), all);
+  const call = latencies(creating, indexByDevice(obs.phone, (s) => s[0], (s) => s[1], (s) => s[2] === 2), all);
   return {
     presses: presses.length,
     ack: path(acked.map((p) => p.ackAt! - p.at), presses.length - acked.length),
     console: path(con.values, con.missing.length),
     twilio: path(tw.values, tw.missing.length),
+    sms: path(sms.values, sms.missing.length),
+    call: path(call.values, call.missing.length),
     created: creating.length,
     joined: presses.length - creating.length,
     retransmittedPresses: acked.filter((p) => p.ackAt! - p.at > 2000).length,

@@ -64,6 +64,8 @@ export function markdown(r: Results): string {
       out.push(row(sc, "**helpkey: press → ack (durable)**", hk.ack, peer?.hop));
       out.push(row(sc, "**helpkey: press → console event**", hk.console, peer?.hop));
       out.push(row(sc, "**helpkey: press → first Twilio request**", hk.twilio, peer?.hop));
+      if (hk.sms) out.push(row(sc, "helpkey: press → first SMS request", hk.sms, peer?.hop));
+      if (hk.call) out.push(row(sc, "helpkey: press → first call request", hk.call, peer?.hop));
     }
   }
   out.push("");
