@@ -39,7 +39,8 @@ const IDLE_POLL_MS = 1000;
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  private inFlight = 0;
+  /** Per channel: a flood of SMS must never hold back the calls (and the reverse). */
+  private inFlight = { sms: 0, call: 0 };
   private readonly sms: TokenBucket;
   private readonly calls: TokenBucket;
 
@@ -112,7 +113,7 @@ export class OutboxWorker {
           wait = Math.min(wait, row.nextAttemptAt - t); // head-of-line: wait for it
           break;
         }
-        if (this.inFlight >= this.o.rates.maxInFlight) return IDLE_POLL_MS; // a reply wakes us earlier
+        if (this.inFlight[channel] >= this.o.rates.maxInFlight) break; // a reply wakes us earlier
         if (!bucket.take(t)) {
           wait = Math.min(wait, bucket.waitMs(t));
           break;
@@ -132,7 +133,7 @@ export class OutboxWorker {
   private send(row: NotificationRow, t: number): void {
     const { ctx, channel, metrics, logger } = this.o;
     updateNotification(ctx.db, row.id, { status: "sending", attempts: row.attempts + 1, updatedAt: t });
-    this.inFlight++;
+    this.inFlight[row.channel]++;
     const alert = getAlert(ctx.db, row.alertId);
     const policy = alert ? ctx.dir.get(alert.householdId)?.policy : undefined;
     const request =
@@ -153,7 +154,7 @@ export class OutboxWorker {
 
   private settle(row: NotificationRow, patch: Partial<NotificationRow>, result: string): void {
     const { ctx, metrics, now } = this.o;
-    this.inFlight--;
+    this.inFlight[row.channel]--;
     metrics.sent.inc({ channel: row.channel, result });
     const t = now();
     const fx = emptyEffects();
