@@ -211,8 +211,11 @@ describe("provider failures", () => {
     const device = await connectSim(sys.mqttUrl, home.device.id, home.device.secret);
     try {
       const ack = await device.waitForAck(device.press().seq, "received", 5000);
-      const failed = await waitFor(async () => (await detail(ack.alertId)).notifications.filter((n) => n.status === "failed"), 5000, "failed rows");
-      await waitFor(async () => (await detail(ack.alertId)).notifications.filter((n) => n.status === "failed").length === 2, 5000, "sms and call failed");
+      // (An empty list is truthy: wait for the rows themselves.)
+      const failed = await waitFor(async () => {
+        const rows = (await detail(ack.alertId)).notifications.filter((n) => n.status === "failed");
+        return rows.length === 2 ? rows : null;
+      }, 5000, "the SMS and the call to the invalid number failed");
       expect(failed[0]!.lastError).toContain("21211");
       expect(sys.phone!.messages.map((m) => m.to)).toEqual(["+8613877770002"]);
     } finally {
