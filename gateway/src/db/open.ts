@@ -15,7 +15,8 @@ export function openDb(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new Database(path.join(dataDir, "helpkey.sqlite"));
   sqlite.pragma("journal_mode = WAL");
-  // An alarm acked as "received" must survive a power cut: FULL syncs the WAL on every commit.
+  // FULL until the ingest starts: then store/wal-sync.ts switches to NORMAL plus one off-loop WAL fsync
+  // per batch, and acks and console frames wait for that fsync ("received" still means durable).
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
