@@ -9,7 +9,7 @@ import { getAlert } from "../store/alerts";
 import { getNotification, updateNotification, type NotificationRow } from "../store/notifications";
 import { applyAction } from "./action-flow";
 import type { AlertContext } from "./context";
-import { emptyEffects, type Effects } from "./effects";
+import { emptyEffects, mergeEffects, type Effects } from "./effects";
 import { CALL_ENDED, notificationEvent } from "./notify-plan";
 
 /** Outcomes that no later callback may overwrite (a "completed" after "pressed1" stays "pressed1"). */
@@ -77,20 +77,15 @@ export function keyPress(ctx: AlertContext, id: number, digit: string, now: numb
     return { effects: fx, reply: "passed" };
   }
   if (digit !== "1") return { effects: fx, reply: "unknown" };
+  // Marked pressed1 first: stopCalls then leaves the claimer's own call alone (it hears the thanks).
+  if (row.channel === "call") move(ctx, row, "pressed1", now, fx);
   if (alert.state !== "open") {
-    if (row.channel === "call") move(ctx, row, "pressed1", now, fx);
     const reply = alert.acknowledgedBy === row.name ? "claimed" : alert.acknowledgedBy ? "already" : "closed";
     return { effects: fx, reply, ...(alert.acknowledgedBy ? { by: alert.acknowledgedBy } : {}) };
   }
-  if (row.channel === "call") move(ctx, row, "pressed1", now, fx);
   const r = applyAction(ctx, alert.id, { action: "acknowledge", actor: row.name, claimedByContactId: row.contactId }, now);
   if (!r.ok) return { effects: fx, reply: "already" };
-  fx.acks.push(...r.effects.acks);
-  fx.events.push(...r.effects.events);
-  fx.cancelCalls.push(...r.effects.cancelCalls.filter((s) => s !== row.providerSid));
-  fx.endCalls.push(...r.effects.endCalls.filter((c) => c.sid !== row.providerSid));
-  fx.wakeOutbox = true;
-  return { effects: fx, reply: "claimed", by: row.name };
+  return { effects: mergeEffects(fx, r.effects), reply: "claimed", by: row.name };
 }
 
 /** An inbound SMS: "1" from a number we texted about a live alert claims it like a key press. */
