@@ -7,6 +7,7 @@ import type { EventEmitter } from "node:events";
 import { ErrorCodes } from "@helpkey/shared";
 import { Aedes } from "aedes";
 import { createConnectPolicy } from "./connect-policy";
+import { waitForDrainWithoutTimeout } from "./drain-policy";
 import { toAedesHooks, type BrokerPolicy } from "./hooks";
 import { Identities } from "./identities";
 import { createMetrics } from "./metrics";
@@ -68,7 +69,10 @@ export async function createBroker(options: BrokerOptions): Promise<HkBroker> {
   }
   const broker = aedes;
 
-  broker.on("client", (client) => identities.registered(client));
+  broker.on("client", (client) => {
+    identities.registered(client);
+    if (identities.get(client)?.role === "service") waitForDrainWithoutTimeout(client);
+  });
   broker.on("clientDisconnect", (client) => identities.unregistered(client));
   // socket resets, keepalive timeouts, refused publishes (already logged): routine
   broker.on("clientError", (client, err) => log.debug({ ...identities.subject(client), err: err.message }, "mqtt client error"));

@@ -50,6 +50,8 @@ export interface System {
   phone: import("@helpkey/firmware-sim/phone-network").PhoneNetwork | null;
   demo: DemoInfo | null;
   ctx: AlertContext;
+  /** The embedded broker; null with HK_MQTT_URL (an external one). */
+  broker: HkBroker | null;
   close(): Promise<void>;
 }
 
@@ -142,7 +144,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");
     return {
       httpUrl, mqttUrl, publicUrl: twilioCfg.publicUrl, adminToken: token.token, adminTokenGenerated: token.generated,
-      phoneUrl: phone.network?.url ?? null, phone: phone.network, demo, ctx, close,
+      phoneUrl: phone.network?.url ?? null, phone: phone.network, demo, ctx, broker, close,
     };
   } catch (err) {
     await close();

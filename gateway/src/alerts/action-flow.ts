@@ -2,13 +2,14 @@
  * Console actions and contact claims on an alert (DESIGN.md "Alerts", "Console"):
  * decide (pure engine) → store → audit event → tell the devices and the contacts.
  */
-import { and, eq, max } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ConsoleEvent, Outcome } from "@helpkey/shared";
-import { alerts, presses } from "../db/schema";
+import { alerts } from "../db/schema";
 import { decideAction, type ConsoleAction } from "../engine/alert-engine";
 import { texts } from "../notify/texts";
 import { getAlert, toAlertView, type AlertRow } from "../store/alerts";
 import { appendEvent } from "../store/events";
+import { latestSeqPerDevice } from "../store/presses";
 import { ackStateOf, type AlertContext } from "./context";
 import { emptyEffects, type Effects } from "./effects";
 import { factsOf, queueFollowUp, stopCalls } from "./notify-plan";
@@ -32,7 +33,7 @@ export interface ActionInput {
 
 /** Acks every device that pressed for this alert with the alert's new state. */
 function deviceAcks(ctx: AlertContext, alert: AlertRow): Effects["acks"] {
-  const rows = ctx.db.select({ deviceId: presses.deviceId, seq: max(presses.seq) }).from(presses).where(eq(presses.alertId, alert.id)).groupBy(presses.deviceId).all();
+  const rows = latestSeqPerDevice(ctx.db, alert.id);
   const lang = ctx.dir.get(alert.householdId)?.communityLanguage ?? "zh-CN";
   const state = ackStateOf(alert.state);
   const by = alert.acknowledgedBy ?? undefined;

@@ -3,13 +3,15 @@
  * dedupe by (device, seq) → decide (pure engine) → store → plan notifications.
  * Returns the effects to carry out after the commit (the ack among them).
  */
-import { and, desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AlarmPayload, ConsoleEvent, StatusPayload } from "@helpkey/shared";
-import { alerts, devices, presses } from "../db/schema";
+import { alerts } from "../db/schema";
 import { decidePress } from "../engine/alert-engine";
 import { texts } from "../notify/texts";
-import { findOpenAlert, getAlert, toAlertView, type AlertRow } from "../store/alerts";
+import { findOpenAlert, getAlert, insertAlert, joinAlert, latestAlertOf, toAlertView, type AlertRow } from "../store/alerts";
+import { updateDeviceBattery, updateDeviceStatus } from "../store/device-state";
 import { appendEvent } from "../store/events";
+import { findPress, insertPress } from "../store/presses";
 import type { HouseholdInfo } from "../store/household-info";
 import { ackStateOf, type AlertContext } from "./context";
 import { emptyEffects, type Effects } from "./effects";
@@ -36,7 +38,7 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
   const fx = emptyEffects();
 
   // Exactly-once by (device id, seq): a retransmission is acked again with the alert's current state.
-  const prior = ctx.db.select().from(presses).where(and(eq(presses.deviceId, deviceId), eq(presses.seq, p.seq))).get();
+  const prior = findPress(ctx.db, deviceId, p.seq);
   if (prior) {
     const alert = prior.alertId ? getAlert(ctx.db, prior.alertId) : undefined;
     fx.acks.push(ackFor(deviceId, p.seq, alert, info));
@@ -51,11 +53,11 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
     case "create":
     case "test": {
       const test = d.type === "test";
-      alert = ctx.db.insert(alerts).values({
+      alert = insertAlert(ctx.db, {
         communityId: info.communityId, householdId: device.householdId, deviceId, kind: d.kind, state: test ? "resolved" : "open",
         priority: d.priority, pressCount: 1, firstPressAt: now, lastPressAt: now,
         closedAt: test ? now : null, outcome: test ? "test" : null,
-      }).returning().get();
+      });
       created = !test;
       fx.events.push(alertEvent(ctx, "alert.created", alert, now, null));
       if (!test) {
@@ -65,8 +67,8 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
       break;
     }
     case "join":
-      alert = ctx.db.update(alerts).set({ pressCount: d.pressCount, lastPressAt: now, kind: d.kind, priority: d.priority }).where(eq(alerts.id, d.alertId)).returning().get();
-      fx.events.push(alertEvent(ctx, "alert.pressed", alert!, now, null));
+      alert = joinAlert(ctx.db, d.alertId, { pressCount: d.pressCount, lastPressAt: now, kind: d.kind, priority: d.priority });
+      fx.events.push(alertEvent(ctx, "alert.pressed", alert, now, null));
       break;
     case "cancel": {
       alert = ctx.db.update(alerts).set({ state: "cancelled", closedAt: now, outcome: "false_alarm" }).where(eq(alerts.id, d.alertId)).returning().get();
@@ -83,13 +85,13 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
       fx.events.push(alertEvent(ctx, "alert.cancel_requested", alert!, now, "resident"));
       break;
     case "ignore":
-      alert = ctx.db.select().from(alerts).where(eq(alerts.householdId, device.householdId)).orderBy(desc(alerts.id)).limit(1).get();
+      alert = latestAlertOf(ctx.db, device.householdId);
       break;
   }
-  ctx.db.insert(presses).values({
+  insertPress(ctx.db, {
     deviceId, seq: p.seq, alertId: d.type === "ignore" ? null : alert?.id ?? null, action: p.action, kind: p.kind, trigger: p.trigger, deviceTs: p.ts, receivedAt: now,
-  }).run();
-  if (p.battery !== undefined) ctx.db.update(devices).set({ battery: Math.round(p.battery), lastSeenAt: now }).where(eq(devices.id, deviceId)).run();
+  });
+  if (p.battery !== undefined) updateDeviceBattery(ctx.db, deviceId, Math.round(p.battery), now);
   fx.acks.push(ackFor(deviceId, p.seq, alert, info));
   return { ok: true, effects: fx, created, duplicate: false };
 }
@@ -99,11 +101,7 @@ export function handleStatus(ctx: AlertContext, deviceId: string, s: StatusPaylo
   const device = ctx.devices.get(deviceId);
   const info = device ? ctx.dir.get(device.householdId) : null;
   if (!device || !info) return null;
-  const row = ctx.db.update(devices).set({
-    online: s.online, lastSeenAt: now,
-    ...(s.battery !== undefined ? { battery: Math.round(s.battery) } : {}),
-    ...(s.fw !== undefined ? { fw: s.fw } : {}),
-  }).where(eq(devices.id, deviceId)).returning().get();
+  const row = updateDeviceStatus(ctx.db, deviceId, { online: s.online, at: now, battery: s.battery !== undefined ? Math.round(s.battery) : null, fw: s.fw ?? null });
   if (!row) return null;
   const fx = emptyEffects();
   fx.events.push(appendEvent(ctx.db, {

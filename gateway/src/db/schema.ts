@@ -97,6 +97,8 @@ export const alerts = sqliteTable("alerts", {
   uniqueIndex("alerts_one_open_per_household").on(t.householdId).where(sql`state NOT IN ('resolved', 'cancelled')`),
   index("alerts_state").on(t.state),
   index("alerts_community").on(t.communityId, t.id),
+  // a household's latest alert (a press after it closed, the device's history)
+  index("alerts_household").on(t.householdId, t.id),
 ]);
 
 /** Every alarm packet accepted, keyed by (device, seq): the exactly-once guard of DESIGN.md. */
@@ -109,7 +111,11 @@ export const presses = sqliteTable("presses", {
   trigger: text("trigger").notNull(),
   deviceTs: integer("device_ts").notNull(),
   receivedAt: integer("received_at").notNull(),
-}, (t) => [primaryKey({ columns: [t.deviceId, t.seq] })]);
+}, (t) => [
+  primaryKey({ columns: [t.deviceId, t.seq] }),
+  // the devices to tell when an alert changes (alerts/action-flow.ts): a scan of every press before (issue 4)
+  index("presses_alert").on(t.alertId),
+]);
 
 /**
  * The append-only event log: the audit trail of every alert and device, and the numbered

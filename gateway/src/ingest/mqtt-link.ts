@@ -3,7 +3,7 @@
  * every device's alarm and status and publishes acks and commands. Same code path for the
  * embedded broker and an external cluster.
  */
-import mqtt, { type MqttClient } from "mqtt";
+import mqtt, { Store, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import { topics, type AckPayload, type CmdPayload } from "@helpkey/shared";
 import { afterDurable } from "../store/wal-sync";
@@ -17,16 +17,34 @@ export interface MqttLinkOptions {
   onMessage: (topic: string, payload: Buffer) => void;
 }
 
+/**
+ * The link's outgoing store forgets on every (re)connect what was in flight. mqtt.js would send a
+ * dropped connection's unacknowledged publishes again one at a time, each after the previous one's
+ * PUBACK, holding every new publish back until it is done: after the link dropped in a storm,
+ * thousands of stale acks took minutes and no new ack left meanwhile (bench, issue 4). Our
+ * publishes need no replay: an ack lost with the connection is sent again when the device
+ * retransmits its alarm (DESIGN.md "Device protocol"), and a lost `cmd` is as if the device had
+ * been offline.
+ */
+class NoReplayStore extends Store {
+  override createStream(): ReturnType<Store["createStream"]> {
+    (this as unknown as { _inflights: Map<number, unknown> })._inflights.clear();
+    return super.createStream();
+  }
+}
+
 export class MqttLink {
   /** Acks handed to the client and not yet PUBACKed by the broker. */
   private readonly acksInFlight = new Set<string>();
+  /** Acks whose publish failed since the last report (the link dropped or was closing). */
+  private lostAcks = 0;
   private constructor(private readonly client: MqttClient, private readonly logger: Logger) {}
 
   static async connect(o: MqttLinkOptions): Promise<MqttLink> {
     const client = await mqtt.connectAsync(o.url, {
       clientId: o.clientId, username: o.username, password: o.password,
       // A persistent session: alarms published while the gateway restarts wait in the broker.
-      clean: false, reconnectPeriod: 500, keepalive: 30,
+      clean: false, reconnectPeriod: 500, keepalive: 30, outgoingStore: new NoReplayStore(),
     });
     // Nagle off on our side too: an ack written after the PUBACK of its alarm would otherwise wait
     // for the broker's delayed ACK of that PUBACK, ~40 ms (TOOLCHAIN.md "aedes"). Every (re)connect
@@ -37,8 +55,12 @@ export class MqttLink {
     client.on("message", (topic, payload) => o.onMessage(topic, payload));
     client.on("error", (err) => o.logger.error({ err }, "mqtt link error"));
     client.on("offline", () => o.logger.warn("mqtt link offline; reconnecting"));
+    client.on("reconnect", () => o.logger.info("mqtt link reconnecting"));
     await client.subscribeAsync({ [topics.allAlarms]: { qos: 1 }, [topics.allStatus]: { qos: 1 } });
-    return new MqttLink(client, o.logger);
+    const link = new MqttLink(client, o.logger);
+    client.on("close", () => link.dropInFlight());
+    client.on("connect", () => o.logger.info("mqtt link connected"));
+    return link;
   }
 
   /**
@@ -55,9 +77,27 @@ export class MqttLink {
     afterDurable(() =>
       this.client.publish(topics.ack(deviceId), payload, { qos: 1 }, (err) => {
         this.acksInFlight.delete(key);
-        if (err) this.logger.warn({ err, deviceId, alertId: ack.alertId }, "ack publish failed; the device will retransmit and be acked again");
+        if (err) this.lostAcks++;
       }),
     );
+  }
+
+  /**
+   * The connection is gone with what it carried (NoReplayStore): every publish the broker had not
+   * confirmed fails now, instead of waiting for a replay that never comes (which would also keep
+   * `end()` waiting forever, and these acks' keys in acksInFlight).
+   */
+  private dropInFlight(): void {
+    const outgoing = (this.client as unknown as { outgoing: Record<string, { cb?: (err?: Error) => void } | undefined> }).outgoing;
+    for (const id of Object.keys(outgoing)) {
+      const entry = outgoing[id];
+      delete outgoing[id];
+      entry?.cb?.(new Error("mqtt link closed before the broker confirmed the publish"));
+    }
+    if (this.lostAcks > 0) {
+      this.logger.warn({ acks: this.lostAcks }, "acks lost with the mqtt link; each device retransmits its alarm and is acked again");
+      this.lostAcks = 0;
+    }
   }
 
   sendCmd(deviceId: string, cmd: CmdPayload): void {

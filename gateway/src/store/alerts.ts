@@ -24,6 +24,38 @@ export function getAlert(db: Db, id: number): AlertRow | undefined {
   return prepared(db, "alerts.get", () => db.select().from(alerts).where(eq(alerts.id, sql.placeholder("id"))).prepare()).get({ id });
 }
 
+export type NewAlert = Omit<typeof alerts.$inferInsert, "id" | "acknowledgedBy" | "acknowledgedAt" | "note" | "cascadeDueAt">;
+
+const ph = (name: string) => sql.placeholder(name);
+/** A placeholder where an UPDATE's SET wants an SQL value (the caller passes driver values: 0/1 for booleans). */
+const bind = (name: string) => sql`${sql.placeholder(name)}`;
+
+/** A new alert row (the hot path of a storm: prepared once, issue 4). */
+export function insertAlert(db: Db, a: Required<NewAlert>): AlertRow {
+  return prepared(db, "alerts.insert", () =>
+    db.insert(alerts).values({
+      communityId: ph("communityId"), householdId: ph("householdId"), deviceId: ph("deviceId"), kind: ph("kind"), state: ph("state"),
+      priority: ph("priority"), pressCount: ph("pressCount"), firstPressAt: ph("firstPressAt"), lastPressAt: ph("lastPressAt"),
+      closedAt: ph("closedAt"), outcome: ph("outcome"),
+    }).returning().prepare(),
+  ).get(a)!;
+}
+
+/** Another press joins the alert: count, time, and the (possibly more urgent) kind and priority. */
+export function joinAlert(db: Db, id: number, j: Pick<AlertRow, "pressCount" | "lastPressAt" | "kind" | "priority">): AlertRow {
+  return prepared(db, "alerts.join", () =>
+    db.update(alerts).set({ pressCount: bind("pressCount"), lastPressAt: bind("lastPressAt"), kind: bind("kind"), priority: bind("priority") })
+      .where(eq(alerts.id, ph("id"))).returning().prepare(),
+  ).get({ id, ...j })!;
+}
+
+/** The household's most recent alert, whatever its state. */
+export function latestAlertOf(db: Db, householdId: number): AlertRow | undefined {
+  return prepared(db, "alerts.latestOfHousehold", () =>
+    db.select().from(alerts).where(eq(alerts.householdId, ph("h"))).orderBy(desc(alerts.id)).limit(1).prepare(),
+  ).get({ h: householdId });
+}
+
 export function toAlertView(row: AlertRow, dir: HouseholdDirectory): AlertView {
   const info = dir.get(row.householdId);
   return {
