@@ -62,14 +62,19 @@ const DASHBOARD_DIR = existsSync(BUILT) ? BUILT : fileURLToPath(new URL("../../d
 export async function startSystem(config: Readonly<Config>, opts: SystemOptions = {}): Promise<System> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? Date.now;
-  const closers: (() => Promise<void> | void)[] = [];
+  const closers: [string, () => Promise<void> | void][] = [];
   const close = async () => {
-    for (const c of closers.reverse()) await Promise.resolve(c()).catch((err) => logger.error({ err }, "close step failed"));
+    for (const [step, c] of closers.reverse()) {
+      const t0 = performance.now();
+      await Promise.resolve(c()).catch((err) => logger.error({ err, step }, "close step failed"));
+      // a slow shutdown delays the restart every device waits for (bench, issue 4): say which step
+      logger.info({ step, ms: Math.round(performance.now() - t0) }, "close step done");
+    }
   };
   try {
     // 1. durable store
     const db = openDb(config.dataDir);
-    closers.push(() => void db.$client.close());
+    closers.push(["database", () => void db.$client.close()]);
     const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db) };
     const metrics = createMetrics();
     bindDbGauges(metrics, db);
@@ -87,13 +92,13 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
           return username && (await ctx.devices.authenticate(username, password)) ? { role: "device", deviceId: username } : null;
         },
       });
-      closers.push(() => broker!.close());
+      closers.push(["broker", () => broker!.close()]);
     }
     const mqttUrl = config.mqttUrl ?? broker!.url;
 
     // 3. phone network: Twilio, a configured compatible server, or the built-in emulator
     const phone = await startPhone(config, logger, opts.channel, opts.phoneSpeed);
-    closers.push(() => phone.close());
+    closers.push(["phone network", () => phone.close()]);
 
     // 4. effects of committed changes: acks, console frames, outbox wake-ups, hang-ups
     let link: MqttLink | null = null;
@@ -117,8 +122,8 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       dashboardDir: DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(),
     });
     await app.listen({ host: config.host, port: config.httpPort });
-    closers.push(() => hub.closeAll());
-    closers.push(() => app.close());
+    closers.push(["consoles", () => hub.closeAll()]);
+    closers.push(["http", () => app.close()]);
     const address = app.server.address();
     const httpUrl = `http://${config.host}:${typeof address === "object" && address ? address.port : config.httpPort}`;
     twilioCfg.publicUrl = config.publicUrl ?? httpUrl;
@@ -130,16 +135,16 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       rates: { ...config.rates, ...opts.rates },
     });
     worker.start();
-    closers.push(() => worker!.stop());
+    closers.push(["outbox", () => worker!.stop()]);
 
     // 7. demo community on an empty database
     const demo = config.demo ? await seedDemo(ctx, config.dataDir, mqttUrl, now()) : null;
 
     // 8. last: subscribe, so nothing arrives before everything above is ready
     const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch });
-    closers.push(() => ingest.flush());
+    closers.push(["ingest", () => ingest.flush()]);
     link = await MqttLink.connect({ url: mqttUrl, clientId: "svc:gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage });
-    closers.push(() => link!.close());
+    closers.push(["mqtt link", () => link!.close()]);
 
     logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");
     return {
