@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { createLogger } from "./logger";
@@ -17,6 +18,7 @@ import { ConsoleHub } from "./console/console-hub";
 import { openDb } from "./db/open";
 import { seedDemo, type DemoInfo } from "./demo/seed";
 import { DeviceRegistry } from "./devices/device-registry";
+import { HashPool } from "./devices/hash-pool";
 import { createAuth } from "./http/auth";
 import { buildApp } from "./http/build-app";
 import { Ingest } from "./ingest/ingest";
@@ -27,6 +29,7 @@ import { OutboxWorker, type OutboxRates } from "./notify/outbox-worker";
 import type { PhoneChannel } from "./notify/phone-channel";
 import { startPhone } from "./notify/phone-setup";
 import { sayAndHangUp } from "./notify/twiml";
+import { Checkpointer } from "./store/checkpointer";
 import { HouseholdDirectory } from "./store/household-info";
 
 export interface SystemOptions {
@@ -75,7 +78,12 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 1. durable store
     const db = openDb(config.dataDir);
     closers.push(["database", () => void db.$client.close()]);
-    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db) };
+    const checkpoints = Checkpointer.start(db, 1_000, { error: (err) => logger.error({ err }, "WAL checkpoint problem") });
+    closers.push(["checkpoints", () => checkpoints?.close()]);
+    // device secrets are checked on worker threads, one fewer than the cores (the event loop keeps one)
+    const hashes = new HashPool(Math.max(1, availableParallelism() - 1));
+    closers.push(["hash workers", () => hashes.close()]);
+    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive) };
     const metrics = createMetrics();
     bindDbGauges(metrics, db);
     const hub = new ConsoleHub();

@@ -183,18 +183,19 @@ async function main(o: BenchOptions): Promise<void> {
     await sleep(1000);
     results.helpkey.sustained = { ...analyzeHelpkey(fleets, obs, sus.result), res: sus.res, drainedMs: sus.result.drainedMs };
 
-    // ── restart: stop, close the alerts offline (the storm starts from a quiet district), start ──
+    // ── restart: stop, start, every device back ──
     live.begin("helpkey restart");
     const down = hrNow();
     const restart = await measured(target, fleets, async () => {
       await hk().stop();
-      await closeAllAlerts(dataDir);
       server = await startServer(serverOpts);
       const startupMs = hrNow() - down;
       const r = await connectStorm(fleets, live, null, 0, o.quick ? 60_000 : 300_000, down);
       return { downToAllMs: r.allMs, readyToAllMs: r.allMs - startupMs, startupMs, connected: r.connected, refused: r.refused };
     });
     results.helpkey.restart = { ...restart.result, res: restart.res };
+    // the storm starts from a quiet district: every alert closed (bench-only SQL beside the running server)
+    await closeAllAlerts(dataDir);
     await observe(observer, { t: "console", httpUrl: hk().httpUrl, token: ADMIN_TOKEN });
     await waitUntil(() => serverCpu < 15, 30_000, 500);
 
@@ -225,7 +226,7 @@ async function main(o: BenchOptions): Promise<void> {
     results.notes.push(
       "Load generators, observers, the phone-network emulator and the server share the same 2 cores; the load generators' CPU is in the last column.",
       "Ack = device publishes the alarm → the gateway commits it (group commit per event-loop turn) → one fsync of the WAL for everything committed so far (store/wal-sync.ts) → the device receives the ack. Mosquitto echo = the same round trip through a broker with an MQTT client that answers at once, nothing stored.",
-      `Outbox limits raised for the run (HK_SMS_PER_S=1000, HK_CALLS_PER_S=1000, HK_MAX_IN_FLIGHT 10); the phone network's people answer after 1 s and press 1, in simulated time 50× fast. Sustained: ${o.rate}/s for ${o.sustainedS} s over ${o.devices} devices, so most presses after the first ${Math.round(o.devices / o.rate)} s join an open alert. Before the storm every alert is closed (server stopped, bench-only SQL), so each storm press opens one. Storm acks are waited for up to 120 s after the window.`,
+      `Outbox limits raised for the run (HK_SMS_PER_S=1000, HK_CALLS_PER_S=1000, HK_MAX_IN_FLIGHT 10); the phone network's people answer after 1 s and press 1, in simulated time 50× fast. Sustained: ${o.rate}/s for ${o.sustainedS} s over ${o.devices} devices, so most presses after the first ${Math.round(o.devices / o.rate)} s join an open alert. Before the storm every alert is closed (bench-only SQL through a second connection), so each storm press opens one. Storm acks are waited for up to 120 s after the window.`,
     );
     const md = markdown(results);
     process.stdout.write(`\n${md}\n`);

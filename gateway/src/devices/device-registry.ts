@@ -4,20 +4,19 @@
  * after a network blip cost microseconds, not a slow hash each; rotation and revocation drop it.
  *
  * After a restart that memory is empty and every device's CONNECT runs the slow hash again
- * (issue 4: a district's reconnect storm). Three things keep that bounded:
+ * (issue 4: a district's reconnect storm). These keep that bounded:
  * - device secrets are hashed at DEVICE_PARAMS (secret-hash.ts says why that cost is enough), and a
  *   hash made at another cost is rewritten at the first successful check;
  * - one check per (device, secret) at a time: a device that gave up waiting and reconnects joins the
  *   check already under way instead of queueing a second one;
- * - at most HASH_CONCURRENCY checks run at once, so the hashes leave one of libuv's four pool
- *   threads to the WAL fsync (store/wal-sync.ts) that every ack waits for.
+ * - the hashes run on worker threads (hash-pool.ts, one fewer than the cores), never on the event
+ *   loop nor in libuv's pool, where the WAL fsync that every ack waits for runs (store/wal-sync.ts).
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { devices } from "../db/schema";
-import { DEVICE_PARAMS, hashDeviceSecret, needsRehash, verifySecret } from "./secret-hash";
-import { Semaphore } from "./semaphore";
+import { DEVICE_PARAMS, hashDeviceSecret, needsRehash, verifySecret, type Derive } from "./secret-hash";
 
 export interface DeviceInfo {
   id: string;
@@ -27,16 +26,14 @@ export interface DeviceInfo {
   revoked: boolean;
 }
 
-const HASH_CONCURRENCY = 3;
-
 export class DeviceRegistry {
   private cache = new Map<string, DeviceInfo | null>();
   private verified = new Map<string, string>();
   private checking = new Map<string, Promise<boolean>>();
-  private readonly slots = new Semaphore(HASH_CONCURRENCY);
   private readonly pepper = randomBytes(32);
   private byId: { get(p: { id: string }): typeof devices.$inferSelect | undefined } | null = null;
-  constructor(private readonly db: Db) {}
+  /** `derive`: where the slow hash runs (system.ts passes a HashPool's; default node:crypto's). */
+  constructor(private readonly db: Db, private readonly derive?: Derive) {}
 
   get(id: string): DeviceInfo | null {
     let d = this.cache.get(id);
@@ -70,7 +67,7 @@ export class DeviceRegistry {
   }
 
   private async check(d: DeviceInfo, secret: Buffer, digest: string): Promise<boolean> {
-    const ok = await this.slots.run(() => verifySecret(secret, d.secretHash));
+    const ok = await verifySecret(secret, d.secretHash, this.derive);
     // The device may have been revoked or rotated while the slow hash ran.
     const now = this.get(d.id);
     if (!ok || !now || now.revoked || now.secretHash !== d.secretHash) return false;
@@ -82,7 +79,7 @@ export class DeviceRegistry {
   /** Rewrites a hash made at another cost, unless the secret was rotated meanwhile. */
   private async rehash(id: string, old: string, secret: Buffer): Promise<void> {
     try {
-      const fresh = await this.slots.run(() => hashDeviceSecret(secret.toString("utf8")));
+      const fresh = await hashDeviceSecret(secret.toString("utf8"), this.derive);
       const r = this.db.update(devices).set({ secretHash: fresh }).where(and(eq(devices.id, id), eq(devices.secretHash, old))).run();
       if (r.changes > 0 && this.cache.get(id)?.secretHash === old) this.cache.get(id)!.secretHash = fresh;
     } catch {

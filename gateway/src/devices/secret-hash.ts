@@ -20,6 +20,10 @@ import { promisify } from "node:util";
 
 const scryptAsync = promisify(scrypt) as (pw: string | Buffer, salt: Buffer, keylen: number, opts: object) => Promise<Buffer>;
 
+/** Derives the key: node:crypto's scrypt in libuv's pool by default, or a HashPool's worker threads. */
+export type Derive = (secret: string | Buffer, salt: Buffer, keylen: number, params: Readonly<ScryptParams> & { maxmem: number }) => Promise<Buffer>;
+const libuvScrypt: Derive = (secret, salt, keylen, params) => scryptAsync(secret, salt, keylen, params);
+
 export interface ScryptParams {
   N: number;
   r: number;
@@ -35,9 +39,9 @@ export function newSecret(): string {
   return randomBytes(18).toString("base64url");
 }
 
-async function hashWith(secret: string, params: Readonly<ScryptParams>): Promise<string> {
+async function hashWith(secret: string, params: Readonly<ScryptParams>, derive: Derive = libuvScrypt): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(secret, salt, 32, { ...params, maxmem: MAXMEM });
+  const key = await derive(secret, salt, 32, { ...params, maxmem: MAXMEM });
   const { N, r, p } = params;
   const head = N === PASSWORD_PARAMS.N && r === PASSWORD_PARAMS.r && p === PASSWORD_PARAMS.p ? "scrypt" : `scrypt$${N}$${r}$${p}`;
   return `${head}$${salt.toString("base64url")}$${key.toString("base64url")}`;
@@ -49,8 +53,8 @@ export function hashSecret(secret: string): Promise<string> {
 }
 
 /** For device secrets from newSecret() (144 random bits): see the header for the cost. */
-export function hashDeviceSecret(secret: string): Promise<string> {
-  return hashWith(secret, DEVICE_PARAMS);
+export function hashDeviceSecret(secret: string, derive?: Derive): Promise<string> {
+  return hashWith(secret, DEVICE_PARAMS, derive);
 }
 
 interface Parsed {
@@ -81,10 +85,10 @@ function parse(stored: string): Parsed | null {
   return { params, salt: Buffer.from(saltB64, "base64url"), key: Buffer.from(keyB64, "base64url") };
 }
 
-export async function verifySecret(secret: string | Buffer, stored: string): Promise<boolean> {
+export async function verifySecret(secret: string | Buffer, stored: string, derive: Derive = libuvScrypt): Promise<boolean> {
   const h = parse(stored);
   if (!h || h.key.length === 0) return false;
-  const key = await scryptAsync(secret, h.salt, h.key.length, { ...h.params, maxmem: MAXMEM });
+  const key = await derive(secret, h.salt, h.key.length, { ...h.params, maxmem: MAXMEM });
   return timingSafeEqual(key, h.key);
 }
 

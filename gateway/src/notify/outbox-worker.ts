@@ -38,6 +38,7 @@ const IDLE_POLL_MS = 1000;
 
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private running = false;
   /** Per channel: a flood of SMS must never hold back the calls (and the reverse). */
   private inFlight = { sms: 0, call: 0 };
@@ -62,8 +63,9 @@ export class OutboxWorker {
 
   /** Something became due now (a new alert, a call ended): look at once. */
   wake = (): void => {
-    if (!this.running) return;
-    this.schedule(0);
+    if (!this.running || this.immediate) return;
+    // later in this same turn, after the commit that woke us: a timer (even 0 ms) would wait ≥ 1 ms
+    this.immediate = setImmediate(this.tick);
   };
 
   private schedule(ms: number): void {
@@ -72,7 +74,10 @@ export class OutboxWorker {
   }
 
   private tick = (): void => {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
     if (!this.running) return;
     try {
       this.runDueCascades();
@@ -108,12 +113,14 @@ export class OutboxWorker {
     let wait = IDLE_POLL_MS;
     for (const channel of ["sms", "call"] as const) {
       const bucket = channel === "sms" ? this.sms : this.calls;
-      for (const row of queueHead(ctx.db, channel, 100)) {
+      // only as many rows as may be sent now: every reply wakes the worker, and a storm's queue is long
+      const slots = this.o.rates.maxInFlight - this.inFlight[channel];
+      if (slots <= 0) continue; // a reply wakes us
+      for (const row of queueHead(ctx.db, channel, slots)) {
         if (row.nextAttemptAt > t) {
           wait = Math.min(wait, row.nextAttemptAt - t); // head-of-line: wait for it
           break;
         }
-        if (this.inFlight[channel] >= this.o.rates.maxInFlight) break; // a reply wakes us earlier
         if (!bucket.take(t)) {
           wait = Math.min(wait, bucket.waitMs(t));
           break;
@@ -173,6 +180,8 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
   }
 }

@@ -88,9 +88,10 @@ export async function seedDatabase(root: string, dataDir: string, count: number,
 }
 
 /**
- * Between scenarios, with the server stopped: every open alert is closed as a test and its
- * unsent notifications are cancelled, so the storm starts from a quiet district (a press then
- * opens a new alert instead of joining one). Plain SQL on the stopped server's file.
+ * Between scenarios: every open alert is closed as a test and its unsent notifications are
+ * cancelled, so the storm starts from a quiet district (a press then opens a new alert instead of
+ * joining one). Plain SQL through a second connection beside the running server (WAL: one writer
+ * at a time, the busy timeout waits for the server's), so no restart is needed for it.
  */
 export async function closeAllAlerts(dataDir: string): Promise<{ alerts: number; notifications: number }> {
   const db = openDb(dataDir).$client;

@@ -1,0 +1,83 @@
+/**
+ * WAL checkpoints off the event loop (issue 4).
+ *
+ * SQLite copies the WAL back into the database file (a checkpoint) inside whichever COMMIT pushes
+ * the WAL past `wal_autocheckpoint` pages, on the committing thread: thousands of page writes and
+ * an fsync of the database file. Under a storm that was the event loop's longest stalls, and every
+ * ack waited behind them. Here a worker thread with its own connection runs a PASSIVE checkpoint
+ * (it never blocks a writer) every `intervalMs`; the main connection's automatic checkpoint moves
+ * up to a safety net that only a stalled worker would reach.
+ */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { Db } from "../db/open";
+
+/** The main connection checkpoints by itself only past this many WAL pages (~64 MB). */
+const SAFETY_NET_PAGES = 16_000;
+
+// Plain CommonJS evaluated in the worker (no loader needed); better-sqlite3 by its resolved path.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma("busy_timeout = 1000");
+db.pragma("synchronous = NORMAL");
+const timer = setInterval(() => {
+  try {
+    const [r] = db.pragma("wal_checkpoint(PASSIVE)");
+    parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, error: String(err && err.message || err) });
+  }
+}, workerData.intervalMs);
+parentPort.on("message", (m) => {
+  if (m !== "close") return;
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});`;
+
+export interface CheckpointHooks {
+  done?(walPages: number, checkpointed: number): void;
+  error(err: Error): void;
+}
+
+export class Checkpointer {
+  private readonly worker: Worker;
+  private closed = false;
+
+  private constructor(db: Db, intervalMs: number, hooks: CheckpointHooks) {
+    const module = createRequire(import.meta.url).resolve("better-sqlite3");
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, file: db.$client.name, intervalMs } });
+    this.worker.unref();
+    this.worker.on("message", (m: { ok: boolean; log?: number; checkpointed?: number; error?: string }) => {
+      if (m.ok) hooks.done?.(m.log ?? 0, m.checkpointed ?? 0);
+      else hooks.error(new Error(`WAL checkpoint failed: ${m.error}`));
+    });
+    this.worker.on("error", (err) => hooks.error(err));
+    this.worker.on("exit", (code) => {
+      // the safety net takes over: the main connection checkpoints by itself again, as SQLite does by default
+      if (!this.closed) {
+        db.$client.pragma("wal_autocheckpoint = 1000");
+        hooks.error(new Error(`checkpoint worker exited with ${code}; checkpoints back on the main thread`));
+      }
+    });
+    db.$client.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  }
+
+  /** Starts checkpointing `db`'s WAL on a worker; null for an in-memory or non-WAL database. */
+  static start(db: Db, intervalMs: number, hooks: CheckpointHooks): Checkpointer | null {
+    const c = db.$client;
+    if (c.memory || String(c.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") return null;
+    return new Checkpointer(db, intervalMs, hooks);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.postMessage("close");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000).unref())]);
+    await this.worker.terminate();
+  }
+}
