@@ -30,6 +30,7 @@ import type { PhoneChannel } from "./notify/phone-channel";
 import { startPhone } from "./notify/phone-setup";
 import { sayAndHangUp } from "./notify/twiml";
 import { Checkpointer } from "./store/checkpointer";
+import { afterDurable } from "./store/wal-sync";
 import { HouseholdDirectory } from "./store/household-info";
 
 export interface SystemOptions {
@@ -78,7 +79,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 1. durable store
     const db = openDb(config.dataDir);
     closers.push(["database", () => void db.$client.close()]);
-    const checkpoints = Checkpointer.start(db, 1_000, { error: (err) => logger.error({ err }, "WAL checkpoint problem") });
+    const checkpoints = Checkpointer.start(db, { minMs: 200, maxMs: 5_000 }, { error: (err) => logger.error({ err }, "WAL checkpoint problem") });
     closers.push(["checkpoints", () => checkpoints?.close()]);
     // device secrets are checked on worker threads, one fewer than the cores (the event loop keeps one)
     const hashes = new HashPool(Math.max(1, availableParallelism() - 1));
@@ -114,7 +115,9 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const dispatch = (fx: Effects) => {
       for (const a of fx.acks) link?.sendAck(a.deviceId, a.ack);
       hub.broadcast(fx.events);
-      if (fx.wakeOutbox) worker?.wake();
+      // after the fsync, like the acks: nobody is texted about an alert a power cut could still undo,
+      // and the acks and console frames of this batch leave before the Twilio requests are built
+      if (fx.wakeOutbox) afterDurable(() => worker?.wake());
       for (const sid of fx.cancelCalls) phone.channel.hangUp(sid).catch((err) => logger.warn({ err: String(err), sid }, "hang-up failed"));
       for (const c of fx.endCalls) {
         phone.channel.redirect(c.sid, sayAndHangUp(c.text, c.language)).catch((err) => logger.warn({ err: String(err), sid: c.sid }, "ending a call failed"));

@@ -21,7 +21,7 @@ it("checkpoints the WAL on its worker; the main connection's own checkpoint is o
   dir = mkdtempSync(path.join(tmpdir(), "hk-cp-"));
   db = openDb(dir);
   const done: number[] = [];
-  cp = Checkpointer.start(db, 50, { done: (_pages, checkpointed) => done.push(checkpointed), error: (err) => { throw err; } });
+  cp = Checkpointer.start(db, { minMs: 50, maxMs: 100 }, { done: (_pages, checkpointed) => done.push(checkpointed), error: (err) => { throw err; } });
   expect(cp).not.toBeNull();
   expect(db.$client.pragma("wal_autocheckpoint", { simple: true })).toBe(16_000);
 

@@ -2,12 +2,10 @@
  * Turns alert decisions into outbox rows: the alarm SMS at once, the call cascade's waves
  * (engine/cascade.ts) as they come due, the follow-up texts. Runs inside the caller's transaction.
  */
-import { eq } from "drizzle-orm";
 import type { ConsoleEvent, Language } from "@helpkey/shared";
-import { alerts } from "../db/schema";
 import { planCascade, planWaves, smsRecipients, SUPERVISOR_WAVE, type CallRecord } from "../engine/cascade";
 import { texts, type AlarmFacts } from "../notify/texts";
-import type { AlertRow } from "../store/alerts";
+import { setCascadeDue, type AlertRow } from "../store/alerts";
 import { appendEvent } from "../store/events";
 import type { HouseholdInfo } from "../store/household-info";
 import { insertNotification, notificationsOfAlert, toNotificationView, updateNotification, type NotificationRow } from "../store/notifications";
@@ -72,7 +70,7 @@ export function runCascade(ctx: AlertContext, alert: AlertRow, info: HouseholdIn
       : { contactId: null, name: info.communityLanguage === "zh-CN" ? "值班主管" : "Supervisor", phone: info.supervisorPhone!, language: info.communityLanguage };
     out.push(queue(ctx, alert, to, "call", p.wave === SUPERVISOR_WAVE ? "supervisor" : "call", p.wave, p.round, null, now));
   }
-  ctx.db.update(alerts).set({ cascadeDueAt: plan.nextCheckAt }).where(eq(alerts.id, alert.id)).run();
+  setCascadeDue(ctx.db, alert.id, plan.nextCheckAt);
   return out;
 }
 
@@ -96,7 +94,7 @@ export function stopCalls(ctx: AlertContext, alertId: number, now: number, actor
       hangUp.push(n.providerSid);
     }
   }
-  ctx.db.update(alerts).set({ cascadeDueAt: null }).where(eq(alerts.id, alertId)).run();
+  setCascadeDue(ctx.db, alertId, null);
   return { events, hangUp, endCalls };
 }
 

@@ -49,6 +49,11 @@ export function joinAlert(db: Db, id: number, j: Pick<AlertRow, "pressCount" | "
   ).get({ id, ...j })!;
 }
 
+/** When the call cascade must be looked at again (null: never). */
+export function setCascadeDue(db: Db, id: number, at: number | null): void {
+  prepared(db, "alerts.cascadeDue", () => db.update(alerts).set({ cascadeDueAt: bind("at") }).where(eq(alerts.id, ph("id"))).prepare()).run({ id, at });
+}
+
 /** The household's most recent alert, whatever its state. */
 export function latestAlertOf(db: Db, householdId: number): AlertRow | undefined {
   return prepared(db, "alerts.latestOfHousehold", () =>

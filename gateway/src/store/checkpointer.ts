@@ -5,8 +5,8 @@
  * the WAL past `wal_autocheckpoint` pages, on the committing thread: thousands of page writes and
  * an fsync of the database file. Under a storm that was the event loop's longest stalls, and every
  * ack waited behind them. Here a worker thread with its own connection runs a PASSIVE checkpoint
- * (it never blocks a writer) every `intervalMs`; the main connection's automatic checkpoint moves
- * up to a safety net that only a stalled worker would reach.
+ * (it never blocks a writer) every `minMs`…`maxMs`, sooner the more the WAL grew; the main
+ * connection's automatic checkpoint moves up to a safety net that only a stalled worker would reach.
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
@@ -22,17 +22,25 @@ const Database = require(workerData.module);
 const db = new Database(workerData.file);
 db.pragma("busy_timeout = 1000");
 db.pragma("synchronous = NORMAL");
-const timer = setInterval(() => {
+// Adaptive: a quiet WAL is looked at less often (each checkpoint fsyncs the database file, and a
+// quiet press's ack waits for an fsync of the WAL on the same disk); a busy one more often.
+const { minMs, maxMs } = workerData;
+let interval = minMs;
+let timer;
+const tick = () => {
   try {
     const [r] = db.pragma("wal_checkpoint(PASSIVE)");
+    interval = r.log < 1000 ? Math.min(maxMs, interval * 2) : r.log > 4000 ? Math.max(minMs, interval / 2) : interval;
     parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed });
   } catch (err) {
     parentPort.postMessage({ ok: false, error: String(err && err.message || err) });
   }
-}, workerData.intervalMs);
+  timer = setTimeout(tick, interval);
+};
+timer = setTimeout(tick, interval);
 parentPort.on("message", (m) => {
   if (m !== "close") return;
-  clearInterval(timer);
+  clearTimeout(timer);
   db.close();
   parentPort.close();
 });`;
@@ -46,9 +54,9 @@ export class Checkpointer {
   private readonly worker: Worker;
   private closed = false;
 
-  private constructor(db: Db, intervalMs: number, hooks: CheckpointHooks) {
+  private constructor(db: Db, interval: { minMs: number; maxMs: number }, hooks: CheckpointHooks) {
     const module = createRequire(import.meta.url).resolve("better-sqlite3");
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, file: db.$client.name, intervalMs } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, file: db.$client.name, ...interval } });
     this.worker.unref();
     this.worker.on("message", (m: { ok: boolean; log?: number; checkpointed?: number; error?: string }) => {
       if (m.ok) hooks.done?.(m.log ?? 0, m.checkpointed ?? 0);
@@ -66,10 +74,10 @@ export class Checkpointer {
   }
 
   /** Starts checkpointing `db`'s WAL on a worker; null for an in-memory or non-WAL database. */
-  static start(db: Db, intervalMs: number, hooks: CheckpointHooks): Checkpointer | null {
+  static start(db: Db, interval: { minMs: number; maxMs: number }, hooks: CheckpointHooks): Checkpointer | null {
     const c = db.$client;
     if (c.memory || String(c.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") return null;
-    return new Checkpointer(db, intervalMs, hooks);
+    return new Checkpointer(db, interval, hooks);
   }
 
   async close(): Promise<void> {

@@ -28,9 +28,12 @@ export interface WalSyncHooks {
   synced?(seconds: number, waiters: number): void;
 }
 
+/** At most this many fsyncs at once: a commit right after one started need not wait for it to end first. */
+const MAX_IN_FLIGHT = 2;
+
 class WalSync {
   private queued: Callback[] = [];
-  private inFlight = false;
+  private inFlight = 0;
   constructor(
     readonly db: Db,
     private readonly fd: number,
@@ -43,28 +46,39 @@ class WalSync {
 
   after(fn: Callback): void {
     this.queued.push(fn);
-    if (!this.inFlight) this.flush();
+    if (this.inFlight < MAX_IN_FLIGHT) this.flush();
   }
 
-  /** One fsync for everything queued; what is queued meanwhile waits for the next one. */
+  /**
+   * One fsync for everything queued so far; what is queued meanwhile goes with the next one, which
+   * starts at once while fewer than MAX_IN_FLIGHT run. An fsync covers what was committed before it
+   * started, so each waiter is released by the first fsync started after it was queued. Callbacks
+   * still run in queue order: fsyncs complete in the order they started, or a later batch waits.
+   */
   private flush(): void {
     if (this.queued.length === 0 || !this.open) return;
     const batch = this.queued;
     this.queued = [];
-    this.inFlight = true;
+    this.inFlight++;
     const t0 = performance.now();
+    const done = { ok: false, released: false };
+    this.pending.push({ batch, done });
     fsync(this.fd, (err) => {
-      this.inFlight = false;
+      this.inFlight--;
       this.hooks.synced?.((performance.now() - t0) / 1000, batch.length);
-      if (err) {
-        // Not durable: release nothing (devices retransmit unacked alarms; consoles resume by number).
-        this.hooks.error(err);
-      } else {
-        for (const fn of batch) fn();
+      if (err) this.hooks.error(err); // not durable: release nothing (devices retransmit; consoles resume by number)
+      done.ok = !err;
+      done.released = true;
+      // release finished batches in start order
+      while (this.pending.length > 0 && this.pending[0]!.done.released) {
+        const head = this.pending.shift()!;
+        if (head.done.ok) for (const fn of head.batch) fn();
       }
       this.flush();
     });
   }
+
+  private readonly pending: { batch: Callback[]; done: { ok: boolean; released: boolean } }[] = [];
 
   close(): void {
     this.queued = [];
