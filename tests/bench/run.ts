@@ -183,6 +183,11 @@ async function main(o: BenchOptions): Promise<void> {
     await sleep(1000);
     results.helpkey.sustained = { ...analyzeHelpkey(fleets, obs, sus.result), res: sus.res, drainedMs: sus.result.drainedMs };
 
+    // the storm starts from a quiet district: every alert closed (bench-only SQL beside the running
+    // server, which then has no notification backlog left to work through after its restart)
+    await closeAllAlerts(dataDir);
+    await waitUntil(() => serverCpu < 15, 60_000, 500);
+
     // ── restart: stop, start, every device back ──
     live.begin("helpkey restart");
     const down = hrNow();
@@ -194,8 +199,6 @@ async function main(o: BenchOptions): Promise<void> {
       return { downToAllMs: r.allMs, readyToAllMs: r.allMs - startupMs, startupMs, connected: r.connected, refused: r.refused };
     });
     results.helpkey.restart = { ...restart.result, res: restart.res };
-    // the storm starts from a quiet district: every alert closed (bench-only SQL beside the running server)
-    await closeAllAlerts(dataDir);
     await observe(observer, { t: "console", httpUrl: hk().httpUrl, token: ADMIN_TOKEN });
     await waitUntil(() => serverCpu < 15, 30_000, 500);
 
