@@ -35,6 +35,9 @@ async function main(): Promise<void> {
     await system.close();
     process.exit(0);
   };
+  // A promise that fails with nobody waiting is a bug to fix, but not a reason to stop answering
+  // alarms: it is logged, and the process goes on (each flow handles its own expected failures).
+  process.on("unhandledRejection", (reason) => system.logger.error({ err: reason }, "unhandled promise rejection (a bug): logged, still running"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
 }

@@ -44,6 +44,7 @@ export interface SystemOptions {
 }
 
 export interface System {
+  logger: Logger;
   httpUrl: string;
   mqttUrl: string;
   publicUrl: string;
@@ -159,7 +160,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
 
     logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");
     return {
-      httpUrl, mqttUrl, publicUrl: twilioCfg.publicUrl, adminToken: token.token, adminTokenGenerated: token.generated,
+      logger, httpUrl, mqttUrl, publicUrl: twilioCfg.publicUrl, adminToken: token.token, adminTokenGenerated: token.generated,
       phoneUrl: phone.network?.url ?? null, phone: phone.network, demo, ctx, broker, close,
     };
   } catch (err) {

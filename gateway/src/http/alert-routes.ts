@@ -51,7 +51,7 @@ export function alertRoutes(app: FastifyInstance, deps: AppDeps): void {
       const actor = body.by ?? p.name;
       const r = ctx.db.$client.transaction(() =>
         applyAction(ctx, id, { action, actor, outcome: body.outcome, note: body.note }, deps.now()),
-      )();
+      ).immediate();
       if (!r.ok) throw new HttpError(r.status, r.status === 404 ? ErrorCodes.NOT_FOUND : ErrorCodes.ILLEGAL_TRANSITION, r.message);
       deps.dispatch(r.effects);
       req.log.info({ alertId: id, action, actor }, "alert action");

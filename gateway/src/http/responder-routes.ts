@@ -66,7 +66,7 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (!member || member.retiredAt !== null || member.communityId !== alert.communityId) {
       throw new HttpError(400, ErrorCodes.BAD_REQUEST, `patrolMemberId: no patrol member ${patrolMemberId} in this alert's community`, "patrolMemberId");
     }
-    const r = ctx.db.$client.transaction(() => dispatchPatrol(ctx, { alertId: id, member, actor: p.name, publicUrl: deps.twilio.publicUrl, secret }, deps.now()))();
+    const r = ctx.db.$client.transaction(() => dispatchPatrol(ctx, { alertId: id, member, actor: p.name, publicUrl: deps.twilio.publicUrl, secret }, deps.now())).immediate();
     if (!r.ok) throw new HttpError(r.status, r.code, r.message);
     deps.dispatch(r.effects);
     req.log.info({ alertId: id, patrolMemberId, actor: p.name }, "patrol dispatched");
@@ -104,7 +104,7 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
     const r = ctx.db.$client.transaction(() => {
       const live = open(token);
       return { live, r: responderStep(ctx, live.dispatch, live.alert, step, deps.now(), resolve) };
-    })();
+    }).immediate();
     if (!r.r.ok) throw new HttpError(409, ErrorCodes.ILLEGAL_TRANSITION, r.r.message);
     deps.dispatch(r.r.effects);
     req.log.info({ alertId: r.live.alert.id, dispatchId: r.live.dispatch.id, step }, "responder step");

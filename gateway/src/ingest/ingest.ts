@@ -86,7 +86,7 @@ export class Ingest {
       }
     });
     try {
-      all(batch);
+      all.immediate(batch);
     } catch (err) {
       // The commit itself failed (disk full, I/O): nothing is acked, devices retransmit.
       logger.error({ err, batch: batch.length }, "group commit failed; no acks sent");

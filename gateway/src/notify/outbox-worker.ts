@@ -35,6 +35,8 @@ export interface OutboxOptions {
 }
 
 const IDLE_POLL_MS = 1000;
+/** Tries to store one provider reply (a locked or failing database) before leaving it to the restart. */
+const RECORD_ATTEMPTS = 20;
 
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
@@ -102,7 +104,7 @@ export class OutboxWorker {
         if (!info) continue;
         fx.events.push(...runCascade(ctx, alert, info, t));
       }
-    })();
+    }).immediate();
     this.o.dispatch(fx);
   }
 
@@ -160,9 +162,28 @@ export class OutboxWorker {
   }
 
   private settle(row: NotificationRow, patch: Partial<NotificationRow>, result: string): void {
-    const { ctx, metrics, now } = this.o;
     this.inFlight[row.channel]--;
-    metrics.sent.inc({ channel: row.channel, result });
+    this.o.metrics.sent.inc({ channel: row.channel, result });
+    this.record(row, patch, 1);
+  }
+
+  /**
+   * Stores the provider's answer. This runs in a promise callback, where a throw would take the
+   * process down (bench: a busy database did): a failure is logged and the write tried again, so
+   * the row never stays `sending` while the process runs.
+   */
+  private record(row: NotificationRow, patch: Partial<NotificationRow>, attempt: number): void {
+    try {
+      this.store(row, patch);
+    } catch (err) {
+      const retry = attempt < RECORD_ATTEMPTS && this.running;
+      this.o.logger.error({ err, alertId: row.alertId, notificationId: row.id, attempt }, retry ? "storing a provider reply failed; trying again" : "storing a provider reply failed; the row is re-sent after a restart");
+      if (retry) setTimeout(() => this.record(row, patch, attempt + 1), 200 * attempt).unref();
+    }
+  }
+
+  private store(row: NotificationRow, patch: Partial<NotificationRow>): void {
+    const { ctx, now } = this.o;
     const t = now();
     const fx = emptyEffects();
     ctx.db.$client.transaction(() => {
@@ -172,7 +193,7 @@ export class OutboxWorker {
       // Cancelled while the request was under way (the alert was claimed): hang the new call up.
       if (current?.status === "cancelled" && row.channel === "call" && patch.providerSid) fx.cancelCalls.push(patch.providerSid);
       fx.events.push(notificationEvent(ctx, updateNotification(ctx.db, row.id, { ...p, updatedAt: t }), t, null));
-    })();
+    }).immediate();
     this.o.dispatch(fx);
     this.wake();
   }

@@ -40,7 +40,7 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   /** One transaction per callback, effects after the commit. */
   function run<T extends { effects: Effects } | Effects>(fn: () => T): T {
-    const r = ctx.db.$client.transaction(fn)();
+    const r = ctx.db.$client.transaction(fn).immediate();
     deps.dispatch("effects" in r ? r.effects : r);
     return r;
   }

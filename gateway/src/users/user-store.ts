@@ -53,7 +53,7 @@ export async function createUser(db: Db, u: CreateUser, now: number): Promise<Us
     const row = db.insert(users).values({ username: u.username, name: u.name, role: u.role, passwordHash, language: u.language, createdAt: now }).returning().get();
     if (u.role !== "admin") setCommunities(db, row.id, u.communityIds);
     return row;
-  })();
+  }).immediate();
 }
 
 export async function updateUser(db: Db, id: number, patch: Partial<CreateUser>): Promise<UserRow> {
@@ -70,7 +70,7 @@ export async function updateUser(db: Db, id: number, patch: Partial<CreateUser>)
     // A changed password or scope must not live on in sessions opened before it.
     if (passwordHash || patch.communityIds !== undefined || patch.role !== undefined) db.delete(sessions).where(eq(sessions.userId, id)).run();
     return getUser(db, id)!;
-  })();
+  }).immediate();
 }
 
 /** Disables (the name stays in the audit trail) and ends every session of the account. */
@@ -78,5 +78,5 @@ export function disableUser(db: Db, id: number, now: number): void {
   db.$client.transaction(() => {
     db.update(users).set({ disabledAt: now }).where(eq(users.id, id)).run();
     db.delete(sessions).where(eq(sessions.userId, id)).run();
-  })();
+  }).immediate();
 }
