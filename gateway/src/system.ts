@@ -33,6 +33,9 @@ import { Checkpointer } from "./store/checkpointer";
 import { afterDurable } from "./store/wal-sync";
 import { HouseholdDirectory } from "./store/household-info";
 
+/** The longest one shutdown step may take before the stop goes on without it. */
+const CLOSE_STEP_BUDGET_MS = 5_000;
+
 export interface SystemOptions {
   logger?: Logger;
   now?: () => number;
@@ -71,7 +74,16 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
   const close = async () => {
     for (const [step, c] of closers.reverse()) {
       const t0 = performance.now();
-      await Promise.resolve(c()).catch((err) => logger.error({ err, step }, "close step failed"));
+      // a step that hangs must not keep the whole stop (and every device's reconnect) waiting
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          logger.warn({ step, ms: CLOSE_STEP_BUDGET_MS }, "close step still running; going on without it");
+          resolve();
+        }, CLOSE_STEP_BUDGET_MS);
+      });
+      await Promise.race([Promise.resolve(c()).catch((err) => logger.error({ err, step }, "close step failed")), budget]);
+      clearTimeout(timer);
       // a slow shutdown delays the restart every device waits for (bench, issue 4): say which step
       logger.info({ step, ms: Math.round(performance.now() - t0) }, "close step done");
     }
@@ -82,8 +94,8 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     closers.push(["database", () => void db.$client.close()]);
     const checkpoints = Checkpointer.start(db, { minMs: 200, maxMs: 5_000 }, { error: (err) => logger.error({ err }, "WAL checkpoint problem") });
     closers.push(["checkpoints", () => checkpoints?.close()]);
-    // device secrets are checked on worker threads, one fewer than the cores (the event loop keeps one)
-    const hashes = new HashPool(Math.max(1, availableParallelism() - 1));
+    // device secrets are checked on worker threads, one per core: a reconnect storm is bound by them
+    const hashes = new HashPool(availableParallelism());
     closers.push(["hash workers", () => hashes.close()]);
     const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive) };
     const metrics = createMetrics();
@@ -134,8 +146,15 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       dashboardDir: DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(),
     });
     await app.listen({ host: config.host, port: config.httpPort });
+    closers.push(["http", async () => {
+      // open requests get a moment to finish; then every connection is cut (a stop never waits on a client)
+      const force = setTimeout(() => app.server.closeAllConnections(), 2_000);
+      await app.close();
+      clearTimeout(force);
+    }]);
+    // before the HTTP server (closers run in reverse): app.close() waits for every open connection,
+    // and a console's WebSocket stays open until this closes it (a stop hung until SIGKILL, bench)
     closers.push(["consoles", () => hub.closeAll()]);
-    closers.push(["http", () => app.close()]);
     const address = app.server.address();
     const httpUrl = `http://${config.host}:${typeof address === "object" && address ? address.port : config.httpPort}`;
     twilioCfg.publicUrl = config.publicUrl ?? httpUrl;

@@ -3,7 +3,7 @@ import { afterEach, expect, it } from "vitest";
 import type { AlertView } from "@helpkey/shared";
 import { createHousehold } from "../helpers/community";
 import { connectSim } from "../helpers/device";
-import { startTestSystem, type TestSystem } from "../helpers/system";
+import { ADMIN_TOKEN, startTestSystem, type TestSystem } from "../helpers/system";
 
 let second: TestSystem | undefined;
 afterEach(async () => {
@@ -26,4 +26,17 @@ it("keeps every alert, and the device's seq dedupe, across a restart", async () 
   expect(after[0]).toMatchObject({ id: ack.alertId, state: "acknowledged", acknowledgedBy: "Z" });
   const detail = await second.api<{ events: { type: string }[] }>("GET", `/api/alerts/${ack.alertId}`);
   expect(detail.body.events.map((e) => e.type)).toEqual(expect.arrayContaining(["alert.created", "alert.acknowledged"]));
+});
+
+it("stops with a console connected: the console is told the server is going away, and the stop completes", async () => {
+  const sys = await startTestSystem();
+  const con = new (await import("ws")).default(`${sys.httpUrl.replace(/^http/, "ws")}/api/console?token=${ADMIN_TOKEN}`);
+  await new Promise<void>((resolve, reject) => {
+    con.once("open", () => resolve());
+    con.once("error", reject);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => con.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
+  // before the fix, app.close() waited for this WebSocket forever (until the bench's SIGKILL)
+  await sys.close();
+  expect(await closed).toEqual({ code: 1001, reason: "server shutting down" });
 });

@@ -9,7 +9,7 @@
  *   hash made at another cost is rewritten at the first successful check;
  * - one check per (device, secret) at a time: a device that gave up waiting and reconnects joins the
  *   check already under way instead of queueing a second one;
- * - the hashes run on worker threads (hash-pool.ts, one fewer than the cores), never on the event
+ * - the hashes run on worker threads (hash-pool.ts, one per core), never on the event
  *   loop nor in libuv's pool, where the WAL fsync that every ack waits for runs (store/wal-sync.ts).
  */
 import { createHmac, randomBytes } from "node:crypto";
