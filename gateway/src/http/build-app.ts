@@ -1,7 +1,7 @@
 /** The HTTP app factory (fastify style: builds, never listens). */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import formbody from "@fastify/formbody";
 import fastifyStatic from "@fastify/static";
 import websocket from "@fastify/websocket";
@@ -23,7 +23,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Request lines are debug: in a storm the phone network calls back thousands of times a second, and
   // two info lines per request were a tenth of the webhooks' time (bench profile, issue 4). Errors and
   // refused webhooks are still logged where they happen.
-  const app = Fastify({ loggerInstance: deps.logger.child({ part: "http" }) as FastifyBaseLogger, bodyLimit: 256 * 1024, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: deps.logger.child({ part: "http" }) as FastifyBaseLogger, bodyLimit: 256 * 1024, logController: new LogController({ disableRequestLogging: true }) });
   app.addHook("onResponse", async (req, reply) => {
     if (req.log.level === "debug" || req.log.level === "trace") req.log.debug({ method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, "request completed");
   });
