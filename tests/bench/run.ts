@@ -2,7 +2,7 @@
  * `pnpm bench` (issue 4): the performance table, measured against a bare Mosquitto in the same run.
  * The flow reads as the list of phases in main(); `--help` says what each option does.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,16 +80,23 @@ async function main(o: BenchOptions): Promise<void> {
   let server: RunningServer | null = null;
   let serverProc: ProcSample | null = null;
   let serverCpu = 0;
+  /** Open files of the server (19,000 device sockets leave about 1,000 under this machine's limit of 20,000). */
+  let serverFds = 0;
   let phaseLabel = "";
   const live = new Live(() => {
     const f = fleets.sum();
-    return `${phaseLabel} ready ${f.ready}/${f.devices} | pressed ${f.pressed} acked ${f.acked} pending ${f.pending} retx ${f.retransmits} refused ${f.refused} | console ${(obs.frames["alert.created"] ?? 0) + (obs.frames["alert.pressed"] ?? 0)} | sink ${obs.hopCount} | sms ${obs.sms} calls ${obs.calls} | server ${serverCpu.toFixed(0)}% cpu`;
+    return `${phaseLabel} ready ${f.ready}/${f.devices} | pressed ${f.pressed} acked ${f.acked} pending ${f.pending} retx ${f.retransmits} refused ${f.refused} | console ${(obs.frames["alert.created"] ?? 0) + (obs.frames["alert.pressed"] ?? 0)} | sink ${obs.hopCount} | sms ${obs.sms} calls ${obs.calls} | server ${serverCpu.toFixed(0)}% cpu ${serverFds} fds`;
   });
   const cpuTimer = setInterval(() => {
     const pid = target?.pid();
     const s = pid ? sampleProc(pid) : null;
     if (s && serverProc) serverCpu = cpuPercent(serverProc, s);
     serverProc = s;
+    try {
+      serverFds = pid ? readdirSync(`/proc/${pid}/fd`).length : 0;
+    } catch {
+      serverFds = 0; // between a stop and the next start
+    }
   }, 1000);
   let target: Target | null = null;
   const results: Results = {

@@ -21,7 +21,38 @@ const WEBHOOK_TIMEOUT_MS = 15_000;
  * Twilio does). Returns undefined when the request failed at the network level: like Twilio, the
  * network logs it and carries on.
  */
+/**
+ * At most this many webhook requests at once, each its own connection while it runs. A storm makes
+ * thousands of calls at a time, and unbounded callbacks took the gateway past its open-file limit,
+ * which 19,000 device sockets nearly fill (bench, issue 4). Twilio's own egress is a bounded pool.
+ */
+const MAX_CONCURRENT_WEBHOOKS = 64;
+let activeWebhooks = 0;
+const waitingWebhooks: (() => void)[] = [];
+
+async function webhookSlot(): Promise<() => void> {
+  if (activeWebhooks >= MAX_CONCURRENT_WEBHOOKS) await new Promise<void>((resolve) => waitingWebhooks.push(resolve));
+  activeWebhooks++;
+  return () => {
+    activeWebhooks--;
+    waitingWebhooks.shift()?.();
+  };
+}
+
 export async function sendSigned(
+  url: string,
+  params: FormParams,
+  opts: { authToken: string; method?: "GET" | "POST"; signal?: AbortSignal; log: Logger },
+): Promise<CallbackResult | undefined> {
+  const release = await webhookSlot();
+  try {
+    return await sendNow(url, params, opts);
+  } finally {
+    release();
+  }
+}
+
+async function sendNow(
   url: string,
   params: FormParams,
   opts: { authToken: string; method?: "GET" | "POST"; signal?: AbortSignal; log: Logger },

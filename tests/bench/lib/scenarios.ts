@@ -63,9 +63,19 @@ export async function waitUntil(cond: () => boolean, timeoutMs: number, pollMs =
   return true;
 }
 
+/** A /metrics scrape that a busy or restarting server may refuse: the phase then has no server-side figures. */
+async function scrape(target: Target): Promise<Map<string, number> | undefined> {
+  try {
+    return await target.metrics?.();
+  } catch (err) {
+    process.stderr.write(`  (metrics scrape failed: ${(err as Error).message}; this phase has no event-loop or fsync figures)\n`);
+    return undefined;
+  }
+}
+
 /** Runs `fn` while sampling the target's CPU/RSS and the fleets' CPU. */
 export async function measured<T>(target: Target, fleets: FleetPool, fn: () => Promise<T>): Promise<{ result: T; res: Resources }> {
-  const m0 = await target.metrics?.(); // starts a fresh event-loop window
+  const m0 = await scrape(target); // starts a fresh event-loop window
   const a = sampleProc(target.pid());
   const fa = fleets.sum().cpuMs;
   const t0 = performance.now();
@@ -77,7 +87,7 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
   try {
     const result = await fn();
     const b = sampleProc(target.pid());
-    const m1 = await target.metrics?.();
+    const m1 = await scrape(target);
     const eld = eldFrom(m1);
     const fsyncCount = (m1?.get("hk_wal_fsync_seconds_count") ?? 0) - (a && b && a.pid === b.pid ? m0?.get("hk_wal_fsync_seconds_count") ?? 0 : 0);
     const fsyncSum = (m1?.get("hk_wal_fsync_seconds_sum") ?? 0) - (a && b && a.pid === b.pid ? m0?.get("hk_wal_fsync_seconds_sum") ?? 0 : 0);
