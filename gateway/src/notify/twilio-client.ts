@@ -17,6 +17,13 @@ export interface TwilioClientOptions {
 /** A request that hangs is a transient failure: give up after this and retry with backoff (issue 3). */
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * Connections to the provider at most; more requests wait for one. Sends are bounded by the outbox,
+ * but hang-ups and "X is going" redirects are not, and in a storm they took the gateway past its
+ * open-file limit, which 19,000 device sockets nearly fill (bench, issue 4).
+ */
+const MAX_SOCKETS = 32;
+
 type RequestOptions = Parameters<twilio.RequestClient["request"]>[0];
 
 /** Keeps the path and query of the SDK's URL and replaces protocol, host and port (and prefixes apiUrl's path). */
@@ -30,10 +37,10 @@ class RedirectingRequestClient extends twilio.RequestClient {
   readonly #apiUrl: URL;
 
   constructor(apiUrl: URL) {
-    super({ keepAlive: true, timeout: REQUEST_TIMEOUT_MS });
+    super({ keepAlive: true, timeout: REQUEST_TIMEOUT_MS, maxSockets: MAX_SOCKETS, maxTotalSockets: MAX_SOCKETS });
     this.#apiUrl = apiUrl;
     // RequestClient only gives its https agent keep-alive; an http:// emulator gets its own agent.
-    this.axios.defaults.httpAgent = new HttpAgent({ keepAlive: true });
+    this.axios.defaults.httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS, maxTotalSockets: MAX_SOCKETS });
   }
 
   override request<TData>(opts: RequestOptions & { data?: TData }) {
