@@ -34,6 +34,8 @@ const MAX_IN_FLIGHT = 2;
 class WalSync {
   private queued: Callback[] = [];
   private inFlight = 0;
+  /** Batches whose fsync started, in start order; a batch is released once it and all before it finished. */
+  private readonly started: { batch: Callback[]; state: { finished: boolean; ok: boolean } }[] = [];
   constructor(
     readonly db: Db,
     private readonly fd: number,
@@ -61,24 +63,21 @@ class WalSync {
     this.queued = [];
     this.inFlight++;
     const t0 = performance.now();
-    const done = { ok: false, released: false };
-    this.pending.push({ batch, done });
+    const state = { finished: false, ok: false };
+    this.started.push({ batch, state });
     fsync(this.fd, (err) => {
       this.inFlight--;
       this.hooks.synced?.((performance.now() - t0) / 1000, batch.length);
       if (err) this.hooks.error(err); // not durable: release nothing (devices retransmit; consoles resume by number)
-      done.ok = !err;
-      done.released = true;
-      // release finished batches in start order
-      while (this.pending.length > 0 && this.pending[0]!.done.released) {
-        const head = this.pending.shift()!;
-        if (head.done.ok) for (const fn of head.batch) fn();
+      state.ok = !err;
+      state.finished = true;
+      while (this.started[0]?.state.finished) {
+        const head = this.started.shift()!;
+        if (head.state.ok) for (const fn of head.batch) fn();
       }
       this.flush();
     });
   }
-
-  private readonly pending: { batch: Callback[]; done: { ok: boolean; released: boolean } }[] = [];
 
   close(): void {
     this.queued = [];
