@@ -92,7 +92,13 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 1. durable store
     const db = openDb(config.dataDir);
     closers.push(["database", () => void db.$client.close()]);
-    const checkpoints = Checkpointer.start(db, { minMs: 200, maxMs: 5_000 }, { error: (err) => logger.error({ err }, "WAL checkpoint problem") });
+    const checkpoints = Checkpointer.start(db, { minMs: 200, maxMs: 5_000 }, {
+      error: (err) => logger.error({ err }, "WAL checkpoint problem"),
+      // near the safety net, the next commit checkpoints on the event loop itself: worth knowing
+      done: (walPages, checkpointed) => {
+        if (walPages > 8_000) logger.warn({ walPages, checkpointed }, "the WAL grew large between two checkpoints");
+      },
+    });
     closers.push(["checkpoints", () => checkpoints?.close()]);
     // device secrets are checked on worker threads, one per core: a reconnect storm is bound by them
     const hashes = new HashPool(availableParallelism());

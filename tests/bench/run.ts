@@ -85,7 +85,7 @@ async function main(o: BenchOptions): Promise<void> {
   let phaseLabel = "";
   const live = new Live(() => {
     const f = fleets.sum();
-    return `${phaseLabel} ready ${f.ready}/${f.devices} | pressed ${f.pressed} acked ${f.acked} pending ${f.pending} retx ${f.retransmits} refused ${f.refused} | console ${(obs.frames["alert.created"] ?? 0) + (obs.frames["alert.pressed"] ?? 0)} | sink ${obs.hopCount} | sms ${obs.sms} calls ${obs.calls} | server ${serverCpu.toFixed(0)}% cpu ${serverFds} fds`;
+    return `${phaseLabel} ready ${f.ready}/${f.devices} | pressed ${f.pressed} acked ${f.acked} pending ${f.pending} retx ${f.retransmits} refused ${f.refused} disconnects ${f.disconnects} (ping timeouts ${f.pingTimeouts}) | console ${(obs.frames["alert.created"] ?? 0) + (obs.frames["alert.pressed"] ?? 0)} | sink ${obs.hopCount} | sms ${obs.sms} calls ${obs.calls} | server ${serverCpu.toFixed(0)}% cpu ${serverFds} fds`;
   });
   const cpuTimer = setInterval(() => {
     const pid = target?.pid();

@@ -12,7 +12,7 @@ const send = (e: FleetEvent) => process.send!(e);
 
 let devices: LightDevice[] = [];
 let localAddress = "127.0.0.1";
-const counters: FleetCounters = { devices: 0, ready: 0, pressed: 0, acked: 0, pending: 0, retransmits: 0, refused: 0, disconnects: 0, repeatAcks: 0, cpuMs: 0, rssBytes: 0 };
+const counters: FleetCounters = { devices: 0, ready: 0, pressed: 0, acked: 0, pending: 0, retransmits: 0, refused: 0, disconnects: 0, pingTimeouts: 0, repeatAcks: 0, cpuMs: 0, rssBytes: 0 };
 let immediate = false;
 let presses: PressSample[] = [];
 let acks: AckSample[] = [];
@@ -195,9 +195,11 @@ const reportTimer = setInterval(() => {
   counters.rssBytes = process.memoryUsage.rss();
   counters.pending = 0;
   counters.repeatAcks = 0;
+  counters.pingTimeouts = 0;
   for (const d of devices) {
     counters.pending += d.pending.size;
     counters.repeatAcks += d.repeatAcks;
+    counters.pingTimeouts += d.pingTimeouts;
   }
   send({ t: "counters", c: { ...counters } });
 }, 500);

@@ -63,6 +63,8 @@ export class LightDevice {
   readonly pending = new Map<number, Pending>();
   /** Acks that arrived for a seq no longer pending (retransmissions acked twice): counted, harmless. */
   repeatAcks = 0;
+  /** Connections this device closed for want of a PINGRESP. */
+  pingTimeouts = 0;
   lastTxAt = 0;
   pingSince = 0;
   #reader = new FrameReader();
@@ -119,6 +121,7 @@ export class LightDevice {
   keepalive(now: number): void {
     if (!this.ready || !this.socket) return;
     if (this.pingSince && now - this.pingSince > this.keepaliveS * 500) {
+      this.pingTimeouts++;
       this.socket.destroy(); // no PINGRESP in half a keepalive: the connection is dead
       return;
     }

@@ -36,6 +36,8 @@ export interface FleetCounters {
   retransmits: number;
   refused: number;
   disconnects: number;
+  /** Connections the devices closed themselves: no PINGRESP within half a keepalive. */
+  pingTimeouts: number;
   repeatAcks: number;
   /** CPU time of the fleet process, ms (user + system). */
   cpuMs: number;

@@ -37,7 +37,7 @@ export class FleetPool {
       const child = new Child<FleetCommand, FleetEvent>(`fleet ${k}`, cp);
       this.fleets.push(child);
       this.ranges.push({ from, to });
-      this.counters.push({ devices: 0, ready: 0, pressed: 0, acked: 0, pending: 0, retransmits: 0, refused: 0, disconnects: 0, repeatAcks: 0, cpuMs: 0, rssBytes: 0 });
+      this.counters.push({ devices: 0, ready: 0, pressed: 0, acked: 0, pending: 0, retransmits: 0, refused: 0, disconnects: 0, pingTimeouts: 0, repeatAcks: 0, cpuMs: 0, rssBytes: 0 });
       child.on((e) => this.onEvent(k, child, e));
       // 127.0.0.2, .3, …: about 28k connections fit per source address (TOOLCHAIN.md)
       child.send({ t: "init", from, to, localAddress: `127.0.0.${2 + k}` });
@@ -115,7 +115,7 @@ export class FleetPool {
   }
 
   sum(): FleetCounters {
-    const s: FleetCounters = { devices: 0, ready: 0, pressed: 0, acked: 0, pending: 0, retransmits: 0, refused: 0, disconnects: 0, repeatAcks: 0, cpuMs: 0, rssBytes: 0 };
+    const s: FleetCounters = { devices: 0, ready: 0, pressed: 0, acked: 0, pending: 0, retransmits: 0, refused: 0, disconnects: 0, pingTimeouts: 0, repeatAcks: 0, cpuMs: 0, rssBytes: 0 };
     for (const c of this.counters) for (const key of Object.keys(s) as (keyof FleetCounters)[]) s[key] += c[key];
     return s;
   }
