@@ -23,7 +23,7 @@ it("checkpoints the WAL on its worker; the main connection's own checkpoint is o
   const done: number[] = [];
   cp = Checkpointer.start(db, { minMs: 50, maxMs: 100 }, { done: (_pages, checkpointed) => done.push(checkpointed), error: (err) => { throw err; } });
   expect(cp).not.toBeNull();
-  expect(db.$client.pragma("wal_autocheckpoint", { simple: true })).toBe(16_000);
+  expect(db.$client.pragma("wal_autocheckpoint", { simple: true })).toBe(100_000);
 
   // ~2,000 pages of WAL: past SQLite's default of 1,000, so the main connection would have checkpointed
   db.$client.exec("CREATE TABLE blob_test (b BLOB)");

@@ -12,8 +12,15 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { Db } from "../db/open";
 
-/** The main connection checkpoints by itself only past this many WAL pages (~64 MB). */
-const SAFETY_NET_PAGES = 16_000;
+/**
+ * The main connection checkpoints by itself only past this many WAL pages (~400 MB): only if the
+ * worker stalls. At 16,000 pages (~64 MB) the storm's WAL reached it while the worker was still
+ * copying, and the commit that crossed it checkpointed 64 MB on the event loop (bench: the WAL sizes
+ * the worker saw stopped just under 16,000, and the event loop stalled for 2.9 s).
+ */
+const SAFETY_NET_PAGES = 100_000;
+/** After a checkpoint resets the WAL, its file is cut back to this size (bytes). */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 // Plain CommonJS evaluated in the worker (no loader needed); better-sqlite3 by its resolved path.
 const WORKER_SOURCE = `
@@ -71,6 +78,7 @@ export class Checkpointer {
       }
     });
     db.$client.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    db.$client.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   }
 
   /** Starts checkpointing `db`'s WAL on a worker; null for an in-memory or non-WAL database. */
