@@ -29,7 +29,6 @@ import { OutboxWorker, type OutboxRates } from "./notify/outbox-worker";
 import type { PhoneChannel } from "./notify/phone-channel";
 import { startPhone } from "./notify/phone-setup";
 import { sayAndHangUp } from "./notify/twiml";
-import { Checkpointer } from "./store/checkpointer";
 import { afterDurable } from "./store/wal-sync";
 import { HouseholdDirectory } from "./store/household-info";
 
@@ -92,14 +91,6 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 1. durable store
     const db = openDb(config.dataDir);
     closers.push(["database", () => void db.$client.close()]);
-    const checkpoints = Checkpointer.start(db, { minMs: 200, maxMs: 5_000 }, {
-      error: (err) => logger.error({ err }, "WAL checkpoint problem"),
-      // near the safety net, the next commit checkpoints on the event loop itself: worth knowing
-      done: (walPages, checkpointed) => {
-        if (walPages > 8_000) logger.warn({ walPages, checkpointed }, "the WAL grew large between two checkpoints");
-      },
-    });
-    closers.push(["checkpoints", () => checkpoints?.close()]);
     // device secrets are checked on worker threads, one per core: a reconnect storm is bound by them
     const hashes = new HashPool(availableParallelism());
     closers.push(["hash workers", () => hashes.close()]);
