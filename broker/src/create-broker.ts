@@ -7,7 +7,7 @@ import type { EventEmitter } from "node:events";
 import { ErrorCodes } from "@helpkey/shared";
 import { Aedes } from "aedes";
 import { createConnectPolicy } from "./connect-policy";
-import { waitForDrainWithoutTimeout } from "./drain-policy";
+import { waitForDrainWithin } from "./drain-policy";
 import { toAedesHooks, type BrokerPolicy } from "./hooks";
 import { Identities } from "./identities";
 import { createMetrics } from "./metrics";
@@ -71,7 +71,7 @@ export async function createBroker(options: BrokerOptions): Promise<HkBroker> {
 
   broker.on("client", (client) => {
     identities.registered(client);
-    if (identities.get(client)?.role === "service") waitForDrainWithoutTimeout(client);
+    if (identities.get(client)?.role === "service") waitForDrainWithin(client, opts.serviceDrainTimeoutMs);
   });
   broker.on("clientDisconnect", (client) => identities.unregistered(client));
   // socket resets, keepalive timeouts, refused publishes (already logged): routine

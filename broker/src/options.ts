@@ -18,6 +18,7 @@ export interface ResolvedOptions {
   readonly maxPacketBytes: number;
   readonly rateLimit: Readonly<RateLimit>;
   readonly drainTimeoutMs: number;
+  readonly serviceDrainTimeoutMs: number;
   readonly offlineQueueLimit: number;
   readonly serviceQueueLimit: number;
 }
@@ -33,6 +34,8 @@ const numbers = z.object({
   // a device's socket holds 16 KB before writes report back-pressure, so 5 s
   // of a full buffer means a stuck peer; every publisher to it waits meanwhile
   drainTimeoutMs: z.number().int().positive().default(5_000),
+  // the gateway (drain-policy.ts): busy for seconds in a storm, but never for this long
+  serviceDrainTimeoutMs: z.number().int().positive().default(30_000),
   offlineQueueLimit: z.number().int().positive().default(100),
   serviceQueueLimit: z.number().int().positive().default(100_000),
 });
@@ -44,6 +47,7 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     maxPacketBytes: options.maxPacketBytes,
     rateLimit: options.rateLimit,
     drainTimeoutMs: options.drainTimeoutMs,
+    serviceDrainTimeoutMs: options.serviceDrainTimeoutMs,
     offlineQueueLimit: options.offlineQueueLimit,
     serviceQueueLimit: options.serviceQueueLimit,
   });

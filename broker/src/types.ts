@@ -40,6 +40,8 @@ export interface BrokerOptions {
   rateLimit?: RateLimit;
   /** A subscriber whose socket stays full this long is dropped; default 5000 ms. */
   drainTimeoutMs?: number;
+  /** The same for a service (the gateway); default 30,000 ms (drain-policy.ts). */
+  serviceDrainTimeoutMs?: number;
   /** QoS>0 messages kept per persistent session (clean=false) of a device before new ones are dropped; default 100. */
   offlineQueueLimit?: number;
   /**

@@ -48,7 +48,7 @@ describe("slow subscribers (drainTimeout)", () => {
     expect(await last).toBe("after");
   });
 
-  it("never drops a service (the gateway) for a full socket: it gets everything once it reads again", async () => {
+  it("does not drop a service (the gateway) at the devices' drain timeout: it gets everything once it reads again", async () => {
     const h = await startBroker({ drainTimeoutMs: 200, maxPacketBytes: 64 * 1024 });
     const gateway = await h.service({ clientId: "gateway" });
     await gateway.subscribeAsync(topics.allStatus, { qos: 1 });
@@ -74,5 +74,18 @@ describe("slow subscribers (drainTimeout)", () => {
     gateway.stream.pipe(parser);
     await expect.poll(() => received, { timeout: 20_000 }).toBe(published);
     expect(watch.gone()).toBe(false);
+  });
+
+  it("drops a service that stops reading for its own, longer timeout", async () => {
+    const h = await startBroker({ drainTimeoutMs: 100, serviceDrainTimeoutMs: 400, maxPacketBytes: 64 * 1024 });
+    const gateway = await h.service({ clientId: "gateway" });
+    await gateway.subscribeAsync(topics.allStatus, { qos: 1 });
+    const watch = watchDisconnect(h, "gateway");
+    stopReading(gateway);
+    const publisher = await h.service();
+    const payload = "z".repeat(16 * 1024);
+    for (let i = 0; i < 2_000 && !watch.gone(); i++) await publisher.publishAsync(topics.status("dev-a"), payload, { qos: 1 });
+    await watch.dropped;
+    expect(watch.gone()).toBe(true);
   });
 });
