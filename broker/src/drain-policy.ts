@@ -13,21 +13,32 @@ type DrainCallback = (err?: Error | null, client?: Client) => void;
 
 export function waitForDrainWithin(client: Client, timeoutMs: number): void {
   const conn = (client as unknown as { conn: NodeJS.WritableStream & { destroy(err?: Error): void } }).conn;
+  // One drain listener and one timer for all pending writes, as aedes' own waitForDrain does: a
+  // listener per write made every removal O(writes) on a socket with thousands of writes waiting,
+  // and the event loop stalled for 6.6 s in Readable.removeListener (bench profile, storm).
+  let pending: DrainCallback[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const release = (err: Error | null): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    conn.removeListener("drain", onDrain);
+    const callbacks = pending;
+    pending = [];
+    for (const cb of callbacks) setImmediate(cb, err, client);
+  };
+  const onDrain = (): void => release(null);
   Object.defineProperty(client, "waitForDrain", {
     configurable: true,
     value: (cb: DrainCallback) => {
-      const timer = setTimeout(() => {
-        conn.removeListener("drain", onDrain);
+      pending.push(cb);
+      if (timer) return;
+      conn.on("drain", onDrain);
+      timer = setTimeout(() => {
         const err = new Error(`service socket full for ${timeoutMs} ms`);
-        cb(err, client);
+        release(err);
         conn.destroy(err);
       }, timeoutMs);
       timer.unref();
-      const onDrain = () => {
-        clearTimeout(timer);
-        cb(null, client);
-      };
-      conn.once("drain", onDrain);
     },
   });
 }
