@@ -3,14 +3,14 @@
  * sends due rows within the rate limits, first waves before later ones. A row is marked
  * `sending` (committed) before the provider is asked, so a crash re-sends it (at-least-once).
  */
-import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { AlertContext } from "../alerts/context";
 import { emptyEffects, type Effects } from "../alerts/effects";
 import { notificationEvent, runCascade } from "../alerts/notify-plan";
-import { alerts, notifications } from "../db/schema";
+import { notifications } from "../db/schema";
 import type { Metrics } from "../metrics/metrics";
-import { getAlert } from "../store/alerts";
+import { dueCascades, getAlert, nextCascadeDue } from "../store/alerts";
 import { queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
 import { classifyError, type PhoneChannel } from "./phone-channel";
 import { backoffMs, TokenBucket } from "./rate-limiter";
@@ -95,7 +95,7 @@ export class OutboxWorker {
   private runDueCascades(): void {
     const { ctx, now } = this.o;
     const t = now();
-    const due = ctx.db.select().from(alerts).where(and(isNotNull(alerts.cascadeDueAt), lte(alerts.cascadeDueAt, t))).all();
+    const due = dueCascades(ctx.db, t);
     if (due.length === 0) return;
     const fx = emptyEffects();
     ctx.db.$client.transaction(() => {
@@ -130,8 +130,9 @@ export class OutboxWorker {
         this.send(row, t);
       }
     }
-    const cascade = ctx.db.select({ at: sql<number | null>`min(${alerts.cascadeDueAt})` }).from(alerts).get();
-    if (cascade?.at != null) wait = Math.min(wait, Math.max(0, cascade.at - t));
+    // every provider reply wakes this tick: both cascade queries are prepared once (store/alerts.ts)
+    const cascadeAt = nextCascadeDue(ctx.db);
+    if (cascadeAt !== null) wait = Math.min(wait, Math.max(0, cascadeAt - t));
     return Math.max(wait, 5);
   }
 

@@ -1,5 +1,5 @@
 /** Alert rows and their console view. */
-import { and, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import { terminalStates, type AlertState, type AlertView } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { alerts } from "../db/schema";
@@ -52,6 +52,18 @@ export function joinAlert(db: Db, id: number, j: Pick<AlertRow, "pressCount" | "
 /** When the call cascade must be looked at again (null: never). */
 export function setCascadeDue(db: Db, id: number, at: number | null): void {
   prepared(db, "alerts.cascadeDue", () => db.update(alerts).set({ cascadeDueAt: bind("at") }).where(eq(alerts.id, ph("id"))).prepare()).run({ id, at });
+}
+
+/** Alerts whose call cascade is due by `now` (the durable timers the outbox worker runs). */
+export function dueCascades(db: Db, now: number): AlertRow[] {
+  return prepared(db, "alerts.dueCascades", () =>
+    db.select().from(alerts).where(and(isNotNull(alerts.cascadeDueAt), lte(alerts.cascadeDueAt, ph("now")))).prepare(),
+  ).all({ now });
+}
+
+/** The earliest cascade due time, or null when no cascade is waiting. */
+export function nextCascadeDue(db: Db): number | null {
+  return prepared(db, "alerts.nextCascadeDue", () => db.select({ at: sql<number | null>`min(${alerts.cascadeDueAt})` }).from(alerts).prepare()).get()?.at ?? null;
 }
 
 /** The household's most recent alert, whatever its state. */
