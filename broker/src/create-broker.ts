@@ -19,12 +19,12 @@ import { RateLimiter } from "./rate-limiter";
 import { Refusals } from "./refusals";
 import { createSubscribePolicy } from "./subscribe-policy";
 import { listenTcp } from "./tcp-listener";
-import type { BrokerOptions, HkBroker } from "./types";
+import type { BrokerOptions, InProcessBroker } from "./types";
 
 /** Idle devices' full token buckets are forgotten this often. */
 const RATE_SWEEP_MS = 60_000;
 
-export async function createBroker(options: BrokerOptions): Promise<HkBroker> {
+export async function createBroker(options: BrokerOptions): Promise<InProcessBroker> {
   const opts = resolveOptions(options);
   const log = opts.logger.child({ component: "broker" });
   const now = () => performance.now();
@@ -109,6 +109,7 @@ export async function createBroker(options: BrokerOptions): Promise<HkBroker> {
     port: listener.port,
     url,
     aedes: broker,
+    isRunning: () => !broker.closed && !closed,
     connectedDevices: () => identities.deviceCount(),
     disconnectDevice(deviceId) {
       // close() publishes the Last Will ({online: false}), as for any lost device

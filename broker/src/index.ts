@@ -1,3 +1,4 @@
 /** @helpkey/broker: the embedded Aedes MQTT broker (DESIGN.md "Parts", "Device protocol"). */
 export { createBroker } from "./create-broker";
-export type { BrokerOptions, Credentials, HkBroker, Identity, RateLimit } from "./types";
+export { startBrokerThread, type BrokerThread, type BrokerThreadOptions } from "./thread/broker-thread";
+export type { BrokerOptions, Credentials, HkBroker, Identity, InProcessBroker, RateLimit } from "./types";

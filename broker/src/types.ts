@@ -56,11 +56,17 @@ export interface HkBroker {
   port: number;
   /** mqtt://host:port */
   url: string;
-  aedes: Aedes;
+  /** Listening and not closed. */
+  isRunning(): boolean;
   /** Devices (not services) connected right now. */
   connectedDevices(): number;
   /** Closes the device's connection, if any (used when a device is revoked). Its Last Will is published. */
   disconnectDevice(deviceId: string): void;
   /** Stops listening, closes every connection and unregisters the metrics. Idempotent. */
   close(): Promise<void>;
+}
+
+/** The broker on the caller's own event loop (createBroker): aedes is reachable, for tests. */
+export interface InProcessBroker extends HkBroker {
+  aedes: Aedes;
 }

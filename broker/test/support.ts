@@ -8,7 +8,7 @@ import { ErrorCodes, type ErrorCode } from "@helpkey/shared";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
 import { Registry } from "prom-client";
-import { createBroker, type BrokerOptions, type HkBroker, type Identity } from "../src/index";
+import { createBroker, type BrokerOptions, type InProcessBroker, type Identity } from "../src/index";
 
 export const SECRETS: Record<string, string> = {
   "dev-a": "secret-a",
@@ -18,7 +18,7 @@ export const SECRETS: Record<string, string> = {
 export const SERVICE = { username: "gateway", password: "service-secret" };
 
 export interface Harness {
-  broker: HkBroker;
+  broker: InProcessBroker;
   registry: Registry;
   /** A connected device client (client id = username = device id). */
   device(id: string, opts?: IClientOptions): Promise<MqttClient>;

@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { createLogger } from "./logger";
-import { createBroker, type HkBroker } from "@helpkey/broker";
+import { createBroker, startBrokerThread, type Credentials, type HkBroker, type Identity } from "@helpkey/broker";
 import type { AlertContext } from "./alerts/context";
 import type { Effects } from "./alerts/effects";
 import { ensureAdminToken } from "./admin-token";
@@ -43,6 +43,11 @@ export interface SystemOptions {
   channel?: PhoneChannel;
   /** The built-in emulator's simulated-time multiplier (drills and tests). */
   phoneSpeed?: number;
+  /**
+   * The embedded broker on its own thread (default, broker/src/thread) or on this event loop
+   * (false: for tests that reach into aedes, and for a single-thread profile).
+   */
+  brokerThread?: boolean;
 }
 
 export interface System {
@@ -104,13 +109,19 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const service = { username: "svc:gateway", password: randomBytes(24).toString("base64url") };
     let broker: HkBroker | null = null;
     if (!config.mqttUrl) {
-      broker = await createBroker({
-        host: config.host, port: config.mqttPort, logger: logger.child({ part: "broker" }), registry: metrics.registry,
-        authenticate: async ({ clientId, username, password }) => {
+      const brokerOptions = {
+        host: config.host, port: config.mqttPort, logger: logger.child({ part: "broker" }),
+        authenticate: async ({ clientId, username, password }: Credentials): Promise<Identity | null> => {
           if (username === service.username) return password?.toString() === service.password ? { role: "service", name: clientId } : null;
           return username && (await ctx.devices.authenticate(username, password)) ? { role: "device", deviceId: username } : null;
         },
-      });
+      };
+      if (opts.brokerThread === false) broker = await createBroker({ ...brokerOptions, registry: metrics.registry });
+      else {
+        const thread = await startBrokerThread(brokerOptions);
+        metrics.external.push(() => thread.metricsText());
+        broker = thread;
+      }
       closers.push(["broker", () => broker!.close()]);
     }
     const mqttUrl = config.mqttUrl ?? broker!.url;
@@ -138,7 +149,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const twilioCfg = { authToken: phone.authToken, publicUrl: config.publicUrl ?? "" };
     const app = await buildApp({
       ctx, hub, metrics, logger, now, dispatch, authenticate: createAuth(token.digest),
-      health: { broker: () => (broker ? broker.aedes.closed === false : true) && Boolean(link?.connected), database: () => db.$client.open, workers: () => Boolean(worker?.isRunning) },
+      health: { broker: () => (broker ? broker.isRunning() : true) && Boolean(link?.connected), database: () => db.$client.open, workers: () => Boolean(worker?.isRunning) },
       deviceMqttUrl: mqttUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics,
       dashboardDir: DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(),
     });

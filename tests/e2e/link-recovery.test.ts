@@ -8,6 +8,7 @@ import { createHousehold } from "../helpers/community";
 import { alarm, connectRaw } from "../helpers/device";
 import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
 import { topics } from "@helpkey/shared";
+import type { InProcessBroker } from "@helpkey/broker";
 
 let sys: TestSystem | undefined;
 afterEach(async () => {
@@ -19,10 +20,10 @@ interface AedesClientView {
 }
 
 it("acks the device's retransmission after the link dropped with its first ack unconfirmed", async () => {
-  sys = await startTestSystem();
+  sys = await startTestSystem({ brokerThread: false }); // reaches into aedes: the broker on this thread
   const home = await createHousehold(sys.api, { contacts: [{ name: "C", phone: "+8613800004001", priority: 1 }] });
   const dev = await connectRaw(sys.mqttUrl, home.device.id, home.device.secret);
-  const clients = (sys.broker!.aedes as unknown as { clients: Record<string, AedesClientView> }).clients;
+  const clients = ((sys.broker as InProcessBroker).aedes as unknown as { clients: Record<string, AedesClientView> }).clients;
   const gatewayConn = clients["svc:gateway"]!.conn;
 
   // The broker stops reading what the gateway sends (its ack stays unconfirmed); delivery to the gateway goes on.

@@ -16,6 +16,10 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", checks });
   });
   if (deps.metricsEnabled) {
-    app.get("/metrics", async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+    app.get("/metrics", async (_req, reply) => {
+      const { registry, external } = deps.metrics;
+      const texts = await Promise.all([registry.metrics(), ...external.map((f) => f())]);
+      return reply.type(registry.contentType).send(texts.filter(Boolean).join("\n"));
+    });
   }
 }

@@ -13,6 +13,8 @@ export function createMetrics(registry = new Registry()) {
   const buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
   return {
     registry,
+    /** Prometheus text kept elsewhere (the broker thread's hk_mqtt_*), appended to every scrape. */
+    external: [] as (() => Promise<string>)[],
     presses: new Counter({ name: "hk_presses_total", help: "Alarm packets accepted, by result", labelNames: ["result"] as const, registers: [registry] }),
     rejected: new Counter({ name: "hk_ingest_rejected_total", help: "Device messages rejected by the gateway, by error code", labelNames: ["code"] as const, registers: [registry] }),
     sources,
