@@ -38,7 +38,7 @@ export function track(client: MqttClient): MqttClient {
 }
 
 /** The credential check the gateway will inject: device secrets and one service account. */
-async function authenticate(credentials: { clientId: string; username?: string; password?: Buffer }): Promise<Identity | null> {
+export async function authenticate(credentials: { clientId: string; username?: string; password?: Buffer }): Promise<Identity | null> {
   const password = credentials.password?.toString("utf8");
   if (credentials.username === SERVICE.username) {
     return password === SERVICE.password ? { role: "service", name: "gateway" } : null;

@@ -31,6 +31,7 @@ import { startPhone } from "./notify/phone-setup";
 import { sayAndHangUp } from "./notify/twiml";
 import { afterDurable } from "./store/wal-sync";
 import { HouseholdDirectory } from "./store/household-info";
+import { WriteBatch } from "./store/write-batch";
 
 /** The longest one shutdown step may take before the stop goes on without it. */
 const CLOSE_STEP_BUDGET_MS = 5_000;
@@ -99,7 +100,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // device secrets are checked on worker threads, one per core: a reconnect storm is bound by them
     const hashes = new HashPool(availableParallelism());
     closers.push(["hash workers", () => hashes.close()]);
-    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive) };
+    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive), writes: new WriteBatch(db) };
     const metrics = createMetrics();
     bindDbGauges(metrics, db);
     const hub = new ConsoleHub();

@@ -211,10 +211,20 @@ async function main(o: BenchOptions): Promise<void> {
 
     live.begin("helpkey storm");
     const stormStartMs = Date.now();
-    const smsBefore = obs.phone.length;
+    const phoneBefore = obs.phone.length;
     const st = await measured(target, fleets, () => storm(fleets, o.stormS, 120_000));
-    // the outbox drains after the acks: wait (bounded) for the first request of every new alert
-    await waitUntil(() => obs.phone.length - smsBefore >= st.result.presses.length, o.quick ? 10_000 : 120_000, 250);
+    // the outbox drains after the acks: wait (bounded) until every storm press's device has had a
+    // phone request after its press (requests for earlier phases' alerts do not count)
+    const pressedAt = new Map(st.result.presses.map((p) => [p.index, p.at]));
+    const reached = new Set<number>();
+    let scanned = phoneBefore;
+    await waitUntil(() => {
+      for (; scanned < obs.phone.length; scanned++) {
+        const [device, at] = obs.phone[scanned]!;
+        if (at >= (pressedAt.get(device) ?? Infinity)) reached.add(device);
+      }
+      return reached.size >= pressedAt.size;
+    }, o.quick ? 10_000 : 120_000, 250);
     live.end();
     const stormA = analyzeHelpkey(fleets, obs, st.result);
     const counts = await alertCounts(dataDir, stormStartMs);

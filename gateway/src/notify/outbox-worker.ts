@@ -3,15 +3,13 @@
  * sends due rows within the rate limits, first waves before later ones. A row is marked
  * `sending` (committed) before the provider is asked, so a crash re-sends it (at-least-once).
  */
-import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { AlertContext } from "../alerts/context";
 import { emptyEffects, type Effects } from "../alerts/effects";
 import { notificationEvent, runCascade } from "../alerts/notify-plan";
-import { notifications } from "../db/schema";
 import type { Metrics } from "../metrics/metrics";
 import { dueCascades, getAlert, nextCascadeDue } from "../store/alerts";
-import { queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
+import { getNotification, queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
 import { classifyError, type PhoneChannel } from "./phone-channel";
 import { backoffMs, TokenBucket } from "./rate-limiter";
 
@@ -113,6 +111,7 @@ export class OutboxWorker {
     const { ctx, now } = this.o;
     const t = now();
     let wait = IDLE_POLL_MS;
+    const picked: NotificationRow[] = [];
     for (const channel of ["sms", "call"] as const) {
       const bucket = channel === "sms" ? this.sms : this.calls;
       // only as many rows as may be sent now: every reply wakes the worker, and a storm's queue is long
@@ -127,8 +126,15 @@ export class OutboxWorker {
           wait = Math.min(wait, bucket.waitMs(t));
           break;
         }
-        this.send(row, t);
+        picked.push(row);
       }
+    }
+    if (picked.length > 0) {
+      // every row of this tick is marked `sending` in one commit before any request leaves
+      ctx.db.$client.transaction(() => {
+        for (const row of picked) updateNotification(ctx.db, row.id, { status: "sending", attempts: row.attempts + 1, updatedAt: t });
+      }).immediate();
+      for (const row of picked) this.send(row);
     }
     // every provider reply wakes this tick: both cascade queries are prepared once (store/alerts.ts)
     const cascadeAt = nextCascadeDue(ctx.db);
@@ -140,9 +146,9 @@ export class OutboxWorker {
     return `${this.o.publicUrl}/twilio/${path}/${id}`;
   }
 
-  private send(row: NotificationRow, t: number): void {
-    const { ctx, channel, metrics, logger } = this.o;
-    updateNotification(ctx.db, row.id, { status: "sending", attempts: row.attempts + 1, updatedAt: t });
+  /** Asks the provider for one row already marked `sending`. */
+  private send(row: NotificationRow): void {
+    const { ctx, channel, logger } = this.o;
     this.inFlight[row.channel]++;
     const alert = getAlert(ctx.db, row.alertId);
     const policy = alert ? ctx.dir.get(alert.householdId)?.policy : undefined;
@@ -174,29 +180,31 @@ export class OutboxWorker {
    * the row never stays `sending` while the process runs.
    */
   private record(row: NotificationRow, patch: Partial<NotificationRow>, attempt: number): void {
-    try {
-      this.store(row, patch);
-    } catch (err) {
-      const retry = attempt < RECORD_ATTEMPTS && this.running;
-      this.o.logger.error({ err, alertId: row.alertId, notificationId: row.id, attempt }, retry ? "storing a provider reply failed; trying again" : "storing a provider reply failed; the row is re-sent after a restart");
-      if (retry) setTimeout(() => this.record(row, patch, attempt + 1), 200 * attempt).unref();
-    }
+    this.o.ctx.writes.run(() => this.store(row, patch)).then(
+      (fx) => {
+        this.o.dispatch(fx);
+        this.wake();
+      },
+      (err: unknown) => {
+        const retry = attempt < RECORD_ATTEMPTS && this.running;
+        this.o.logger.error({ err, alertId: row.alertId, notificationId: row.id, attempt }, retry ? "storing a provider reply failed; trying again" : "storing a provider reply failed; the row is re-sent after a restart");
+        if (retry) setTimeout(() => this.record(row, patch, attempt + 1), 200 * attempt).unref();
+      },
+    );
   }
 
-  private store(row: NotificationRow, patch: Partial<NotificationRow>): void {
+  /** Inside the turn's group commit (store/write-batch.ts), with the webhooks and the other replies. */
+  private store(row: NotificationRow, patch: Partial<NotificationRow>): Effects {
     const { ctx, now } = this.o;
     const t = now();
     const fx = emptyEffects();
-    ctx.db.$client.transaction(() => {
-      // A webhook may have moved the row on already (a fast callback): keep its status then.
-      const current = ctx.db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, row.id)).get();
-      const p = current && current.status !== "sending" && patch.status === "sent" ? { ...patch, status: current.status } : patch;
-      // Cancelled while the request was under way (the alert was claimed): hang the new call up.
-      if (current?.status === "cancelled" && row.channel === "call" && patch.providerSid) fx.cancelCalls.push(patch.providerSid);
-      fx.events.push(notificationEvent(ctx, updateNotification(ctx.db, row.id, { ...p, updatedAt: t }), t, null));
-    }).immediate();
-    this.o.dispatch(fx);
-    this.wake();
+    // A webhook may have moved the row on already (a fast callback): keep its status then.
+    const current = getNotification(ctx.db, row.id);
+    const p = current && current.status !== "sending" && patch.status === "sent" ? { ...patch, status: current.status } : patch;
+    // Cancelled while the request was under way (the alert was claimed): hang the new call up.
+    if (current?.status === "cancelled" && row.channel === "call" && patch.providerSid) fx.cancelCalls.push(patch.providerSid);
+    fx.events.push(notificationEvent(ctx, updateNotification(ctx.db, row.id, { ...p, updatedAt: t }), t, null));
+    return fx;
   }
 
   async stop(): Promise<void> {

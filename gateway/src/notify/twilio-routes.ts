@@ -38,9 +38,9 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     return params;
   }
 
-  /** One transaction per callback, effects after the commit. */
-  function run<T extends { effects: Effects } | Effects>(fn: () => T): T {
-    const r = ctx.db.$client.transaction(fn).immediate();
+  /** In the turn's group commit with every other callback (store/write-batch.ts); effects after it. */
+  async function run<T extends { effects: Effects } | Effects>(fn: () => T): Promise<T> {
+    const r = await ctx.writes.run(fn);
     deps.dispatch("effects" in r ? r.effects : r);
     return r;
   }
@@ -65,7 +65,7 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post("/twilio/gather/:id", async (req, reply) => {
     const { Digits } = parse(gatherBody, verify(req));
     const { id } = parse(idParamSchema, req.params);
-    const r = run(() => keyPress(ctx, id, Digits.slice(0, 1), deps.now()));
+    const r = await run(() => keyPress(ctx, id, Digits.slice(0, 1), deps.now()));
     const lang = getNotification(ctx.db, id)?.language ?? "zh-CN";
     req.log.info({ notificationId: id, digit: Digits.slice(0, 1), reply: r.reply }, "key pressed");
     if (r.reply === "claimed") return xml(reply, sayAndHangUp(texts.callClaimed(lang), lang));
@@ -77,14 +77,14 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post("/twilio/call-status/:id", async (req, reply) => {
     const b = parse(callStatusBody, verify(req));
     const { id } = parse(idParamSchema, req.params);
-    run(() => callStatus(ctx, id, b.CallStatus, b.CallSid, deps.now()));
+    await run(() => callStatus(ctx, id, b.CallStatus, b.CallSid, deps.now()));
     return reply.status(204).send();
   });
 
   app.post("/twilio/amd/:id", async (req, reply) => {
     const b = parse(amdBody, verify(req));
     const { id } = parse(idParamSchema, req.params);
-    run(() => machineResult(ctx, id, b.AnsweredBy, deps.now()));
+    await run(() => machineResult(ctx, id, b.AnsweredBy, deps.now()));
     return reply.status(204).send();
   });
 
@@ -92,13 +92,13 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     const b = parse(smsStatusBody, verify(req));
     const { id } = parse(idParamSchema, req.params);
     const status = b.MessageStatus ?? b.SmsStatus;
-    if (status) run(() => smsStatus(ctx, id, status, deps.now()));
+    if (status) await run(() => smsStatus(ctx, id, status, deps.now()));
     return reply.status(204).send();
   });
 
   app.post("/twilio/sms-inbound", async (req, reply) => {
     const b = parse(inboundBody, verify(req));
-    const r = run(() => smsReply(ctx, b.From, b.Body, deps.now()));
+    const r = await run(() => smsReply(ctx, b.From, b.Body, deps.now()));
     req.log.info({ reply: r.reply }, "inbound sms");
     // An empty TwiML answer: no auto-reply (the claim's "X is going" texts tell everyone).
     return xml(reply, new twilio.twiml.MessagingResponse().toString());

@@ -1,0 +1,69 @@
+/**
+ * The broker on its own thread (broker/src/thread): the same broker as createBroker, with the
+ * credential check, logs and metrics crossing to the caller's thread, and a thread that dies
+ * started again on the same port.
+ */
+import mqtt from "mqtt";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { startBrokerThread, type BrokerThread } from "../src/index";
+import { authenticate, ErrorCodes, SECRETS, track, closeAll } from "./support";
+
+const open: BrokerThread[] = [];
+afterEach(async () => {
+  await closeAll();
+  for (const b of open.splice(0)) await b.close();
+});
+
+async function until<T>(probe: () => T | Promise<T>, what: string, ms = 5_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function start() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const checked: string[] = [];
+  const broker = await startBrokerThread({ logger, authenticate: (c) => (checked.push(c.clientId), authenticate(c)) });
+  open.push(broker);
+  return { broker, lines, checked };
+}
+
+describe("the broker thread", () => {
+  it("asks the caller's authenticate, forwards its refusals to the caller's log and its metrics to the scrape", async () => {
+    const { broker, lines, checked } = await start();
+    const dev = track(await mqtt.connectAsync(broker.url, { clientId: "dev-a", username: "dev-a", password: SECRETS["dev-a"], reconnectPeriod: 0 }));
+    expect(dev.connected).toBe(true);
+    expect(checked).toContain("dev-a");
+    await expect(mqtt.connectAsync(broker.url, { clientId: "dev-b", username: "dev-b", password: "wrong", reconnectPeriod: 0 })).rejects.toThrow();
+    const refusal = await until(() => lines.find((l) => l.code === ErrorCodes.MQTT_AUTH_FAILED), "the refusal's log line");
+    expect(refusal).toMatchObject({ level: 40, msg: expect.stringContaining("mqtt refused") });
+    await until(() => broker.connectedDevices() === 1, "one device counted");
+    const text = await broker.metricsText();
+    expect(text).toMatch(/^hk_mqtt_connections 1$/m);
+    expect(text).toMatch(new RegExp(`^hk_mqtt_refusals_total\\{reason="${ErrorCodes.MQTT_AUTH_FAILED}"\\} 1$`, "m"));
+  });
+
+  it("starts a thread that died again on the same port, and its devices come back", async () => {
+    const { broker, lines } = await start();
+    const dev = track(await mqtt.connectAsync(broker.url, { clientId: "dev-a", username: "dev-a", password: SECRETS["dev-a"], reconnectPeriod: 100 }));
+    const first = broker.worker;
+    await first.terminate();
+    expect(broker.isRunning()).toBe(false);
+    await until(() => broker.worker !== first && broker.isRunning(), "the thread running again");
+    expect(lines.some((l) => l.level === 50 && String(l.msg).includes("broker thread stopped"))).toBe(true);
+    await until(() => dev.connected && broker.connectedDevices() === 1, "the device back on the same URL");
+  });
+
+  it("close stops the thread and its port", async () => {
+    const { broker } = await start();
+    await broker.close();
+    expect(broker.isRunning()).toBe(false);
+    await expect(mqtt.connectAsync(broker.url, { clientId: "dev-a", username: "dev-a", password: SECRETS["dev-a"], reconnectPeriod: 0, connectTimeout: 1_000 })).rejects.toThrow();
+  });
+});
