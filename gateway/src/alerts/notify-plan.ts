@@ -54,6 +54,20 @@ export function queueAlarm(ctx: AlertContext, alert: AlertRow, info: HouseholdIn
   return out.concat(runCascade(ctx, alert, info, now));
 }
 
+/**
+ * An alert's due work (the outbox runs it when alerts.cascade_due_at has come): a new alert's
+ * first plan (queueAlarm) when nothing is queued for it yet, else the cascade's next step. An
+ * alert that left `open` before its first plan ran is not planned: as for alarm texts still
+ * queued when an alert is claimed or cancelled (queueFollowUp), nobody is texted about it.
+ */
+export function runDue(ctx: AlertContext, alert: AlertRow, info: HouseholdInfo, now: number): ConsoleEvent[] {
+  if (alert.state !== "open") {
+    setCascadeDue(ctx.db, alert.id, null);
+    return [];
+  }
+  return notificationsOfAlert(ctx.db, alert.id).length === 0 ? queueAlarm(ctx, alert, info, now) : runCascade(ctx, alert, info, now);
+}
+
 /** Asks the pure cascade what is due now, queues those calls and stores the next due time. */
 export function runCascade(ctx: AlertContext, alert: AlertRow, info: HouseholdInfo, now: number): ConsoleEvent[] {
   const calls = notificationsOfAlert(ctx.db, alert.id).filter((n) => n.channel === "call");

@@ -1,6 +1,6 @@
 /**
  * One alarm packet from a device, inside the ingest's group transaction:
- * dedupe by (device, seq) → decide (pure engine) → store → plan notifications.
+ * dedupe by (device, seq) → decide (pure engine) → store; the outbox plans the notifications.
  * Returns the effects to carry out after the commit (the ack among them).
  */
 import { eq } from "drizzle-orm";
@@ -15,7 +15,7 @@ import { findPress, insertPress } from "../store/presses";
 import type { HouseholdInfo } from "../store/household-info";
 import { ackStateOf, type AlertContext } from "./context";
 import { emptyEffects, type Effects } from "./effects";
-import { queueAlarm, queueFollowUp, stopCalls } from "./notify-plan";
+import { queueFollowUp, stopCalls } from "./notify-plan";
 
 export type AlarmOutcome = { ok: true; effects: Effects; created: boolean; duplicate: boolean } | { ok: false; code: "HK_MQTT_UNKNOWN_DEVICE" };
 
@@ -57,13 +57,15 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
         communityId: info.communityId, householdId: device.householdId, deviceId, kind: d.kind, state: test ? "resolved" : "open",
         priority: d.priority, pressCount: 1, firstPressAt: now, lastPressAt: now,
         closedAt: test ? now : null, outcome: test ? "test" : null,
+        // The alarm texts and the first calls are planned by the outbox as soon as this commit is
+        // durable (notify-plan.ts runDue): the press path stores only what the ack promises, and a
+        // storm's acks no longer wait behind thousands of notification rows (issue 4). The due
+        // time is in this row, so a crash before the plan ran still plans it after the restart.
+        cascadeDueAt: test ? null : now,
       });
       created = !test;
       fx.events.push(alertEvent(ctx, "alert.created", alert, now, null));
-      if (!test) {
-        fx.events.push(...queueAlarm(ctx, alert, info, now));
-        fx.wakeOutbox = true;
-      }
+      if (!test) fx.wakeOutbox = true;
       break;
     }
     case "join":

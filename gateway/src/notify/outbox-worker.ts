@@ -6,9 +6,9 @@
 import type { Logger } from "pino";
 import type { AlertContext } from "../alerts/context";
 import { emptyEffects, type Effects } from "../alerts/effects";
-import { notificationEvent, runCascade } from "../alerts/notify-plan";
+import { notificationEvent, runDue } from "../alerts/notify-plan";
 import type { Metrics } from "../metrics/metrics";
-import { dueCascades, getAlert, nextCascadeDue } from "../store/alerts";
+import { dueCascades, getAlert, nextCascadeDue, setCascadeDue } from "../store/alerts";
 import { getNotification, queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
 import { classifyError, type PhoneChannel } from "./phone-channel";
 import { backoffMs, TokenBucket } from "./rate-limiter";
@@ -33,6 +33,8 @@ export interface OutboxOptions {
 }
 
 const IDLE_POLL_MS = 1000;
+/** Alerts planned or advanced per tick (runDueCascades). */
+const PLAN_PER_TICK = 100;
 /** Tries to store one provider reply (a locked or failing database) before leaving it to the restart. */
 const RECORD_ATTEMPTS = 20;
 
@@ -80,30 +82,40 @@ export class OutboxWorker {
     this.immediate = null;
     if (!this.running) return;
     try {
-      this.runDueCascades();
+      const more = this.runDueCascades();
       const wait = this.sendDue();
-      this.schedule(wait);
+      if (more) this.wake();
+      else this.schedule(wait);
     } catch (err) {
       this.o.logger.error({ err }, "outbox tick failed; retrying");
       this.schedule(IDLE_POLL_MS);
     }
   };
 
-  /** Cascade timers are rows (alerts.cascade_due_at): they survive a restart. */
-  private runDueCascades(): void {
+  /**
+   * Cascade timers are rows (alerts.cascade_due_at): they survive a restart. A new alert is due at
+   * once (its first plan). At most PLAN_PER_TICK per tick, oldest first: a storm's thousands of
+   * new alerts are planned in slices between sends, never in one long stall. Returns whether more
+   * were due.
+   */
+  private runDueCascades(): boolean {
     const { ctx, now } = this.o;
     const t = now();
-    const due = dueCascades(ctx.db, t);
-    if (due.length === 0) return;
+    const due = dueCascades(ctx.db, t, PLAN_PER_TICK);
+    if (due.length === 0) return false;
     const fx = emptyEffects();
     ctx.db.$client.transaction(() => {
       for (const alert of due) {
         const info = ctx.dir.get(alert.householdId);
-        if (!info) continue;
-        fx.events.push(...runCascade(ctx, alert, info, t));
+        if (!info) {
+          setCascadeDue(ctx.db, alert.id, null); // its household is gone: nothing to plan, ever
+          continue;
+        }
+        fx.events.push(...runDue(ctx, alert, info, t));
       }
     }).immediate();
     this.o.dispatch(fx);
+    return due.length === PLAN_PER_TICK;
   }
 
   /** Sends what the limits allow, strictly in queue order per channel; returns ms until the next look. */

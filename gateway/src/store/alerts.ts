@@ -1,5 +1,5 @@
 /** Alert rows and their console view. */
-import { and, desc, eq, gt, inArray, isNotNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import { terminalStates, type AlertState, type AlertView } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { alerts } from "../db/schema";
@@ -24,7 +24,7 @@ export function getAlert(db: Db, id: number): AlertRow | undefined {
   return prepared(db, "alerts.get", () => db.select().from(alerts).where(eq(alerts.id, sql.placeholder("id"))).prepare()).get({ id });
 }
 
-export type NewAlert = Omit<typeof alerts.$inferInsert, "id" | "acknowledgedBy" | "acknowledgedAt" | "note" | "cascadeDueAt">;
+export type NewAlert = Omit<typeof alerts.$inferInsert, "id" | "acknowledgedBy" | "acknowledgedAt" | "note">;
 
 const ph = (name: string) => sql.placeholder(name);
 /** A placeholder where an UPDATE's SET wants an SQL value (the caller passes driver values: 0/1 for booleans). */
@@ -36,7 +36,7 @@ export function insertAlert(db: Db, a: Required<NewAlert>): AlertRow {
     db.insert(alerts).values({
       communityId: ph("communityId"), householdId: ph("householdId"), deviceId: ph("deviceId"), kind: ph("kind"), state: ph("state"),
       priority: ph("priority"), pressCount: ph("pressCount"), firstPressAt: ph("firstPressAt"), lastPressAt: ph("lastPressAt"),
-      closedAt: ph("closedAt"), outcome: ph("outcome"),
+      closedAt: ph("closedAt"), outcome: ph("outcome"), cascadeDueAt: ph("cascadeDueAt"),
     }).returning().prepare(),
   ).get(a)!;
 }
@@ -54,11 +54,12 @@ export function setCascadeDue(db: Db, id: number, at: number | null): void {
   prepared(db, "alerts.cascadeDue", () => db.update(alerts).set({ cascadeDueAt: bind("at") }).where(eq(alerts.id, ph("id"))).prepare()).run({ id, at });
 }
 
-/** Alerts whose call cascade is due by `now` (the durable timers the outbox worker runs). */
-export function dueCascades(db: Db, now: number): AlertRow[] {
+/** Up to `limit` alerts whose cascade is due by `now`, the longest due first (the durable timers the outbox worker runs). */
+export function dueCascades(db: Db, now: number, limit: number): AlertRow[] {
   return prepared(db, "alerts.dueCascades", () =>
-    db.select().from(alerts).where(and(isNotNull(alerts.cascadeDueAt), lte(alerts.cascadeDueAt, ph("now")))).prepare(),
-  ).all({ now });
+    db.select().from(alerts).where(and(isNotNull(alerts.cascadeDueAt), lte(alerts.cascadeDueAt, ph("now"))))
+      .orderBy(asc(alerts.cascadeDueAt), asc(alerts.id)).limit(ph("limit")).prepare(),
+  ).all({ now, limit });
 }
 
 /** The earliest cascade due time, or null when no cascade is waiting. */
