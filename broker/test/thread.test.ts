@@ -46,6 +46,7 @@ describe("the broker thread", () => {
     await until(() => broker.connectedDevices() === 1, "one device counted");
     const text = await broker.metricsText();
     expect(text).toMatch(/^hk_mqtt_connections 1$/m);
+    expect(Number(/^hk_broker_thread_heap_used_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(1_000_000);
     expect(text).toMatch(new RegExp(`^hk_mqtt_refusals_total\\{reason="${ErrorCodes.MQTT_AUTH_FAILED}"\\} 1$`, "m"));
   });
 

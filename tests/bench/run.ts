@@ -163,7 +163,9 @@ async function main(o: BenchOptions): Promise<void> {
     await observe(observer, { t: "console", httpUrl: server.httpUrl, token: ADMIN_TOKEN });
     await sleep(1000);
     const rss0 = sampleProc(server.pid)!.rssBytes;
-    const heap0 = (await server.metrics()).get("nodejs_heap_size_used_bytes") ?? 0;
+    const m0 = await server.metrics();
+    const heap0 = m0.get("nodejs_heap_size_used_bytes") ?? 0;
+    const brokerHeap0 = m0.get("hk_broker_thread_heap_used_bytes") ?? 0;
     live.begin("helpkey connect");
     const connect = await measured(target, fleets, () => connectStorm(fleets, live, { host: "127.0.0.1", port: ports.mqtt }, spread, o.quick ? 60_000 : 600_000));
     results.helpkey.connect = { ...connect.result, res: connect.res };
@@ -171,7 +173,9 @@ async function main(o: BenchOptions): Promise<void> {
     await waitUntil(() => serverCpu < 15, 30_000, 500);
     await sleep(1500);
     results.helpkey.rssPerDeviceKiB = (sampleProc(server.pid)!.rssBytes - rss0) / 1024 / o.devices;
-    results.helpkey.heapPerDeviceKiB = (((await server.metrics()).get("nodejs_heap_size_used_bytes") ?? 0) - heap0) / 1024 / o.devices;
+    const m1 = await server.metrics();
+    results.helpkey.heapPerDeviceKiB = ((m1.get("nodejs_heap_size_used_bytes") ?? 0) - heap0) / 1024 / o.devices;
+    results.helpkey.brokerHeapPerDeviceKiB = ((m1.get("hk_broker_thread_heap_used_bytes") ?? 0) - brokerHeap0) / 1024 / o.devices;
 
     live.begin("helpkey quiet");
     fleets.flushMode(true);

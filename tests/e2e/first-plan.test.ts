@@ -69,3 +69,29 @@ it("a cancel right behind the press: whoever got the alarm text also gets the ca
     await device.close();
   }
 });
+
+it("plans no further ahead of sending than ten rows per request in flight, and every alert is texted in the end", async () => {
+  // maxInFlight 1: at most 10 rows per channel planned ahead; 5/s: the queue drains slowly
+  const sys = await startTestSystem({ rates: { smsPerSecond: 5, callsPerSecond: 5, maxInFlight: 1 } });
+  systems.push(sys);
+  const homes = [];
+  for (let i = 0; i < 15; i++) homes.push(await createHousehold(sys.api, { contacts: [{ name: `C${i}`, phone: `+86138666${String(i).padStart(5, "0")}`, priority: 1 }] }));
+  const queued = sys.ctx.db.$client.prepare("SELECT channel, count(*) AS n FROM notifications WHERE status = 'queued' GROUP BY channel");
+  let most = 0;
+  const watch = setInterval(() => {
+    for (const r of queued.all() as { n: number }[]) most = Math.max(most, r.n);
+  }, 5);
+  try {
+    const devices = await Promise.all(homes.map((h) => connectSim(sys.mqttUrl, h.device.id, h.device.secret)));
+    await Promise.all(devices.map((d) => d.waitForAck(d.press().seq, "received", 5000)));
+    const planned = sys.ctx.db.$client.prepare("SELECT count(DISTINCT alert_id) AS n FROM notifications WHERE purpose = 'alarm'");
+    await waitFor(() => (planned.get() as { n: number }).n >= 10, 5000, "the first ten alerts planned");
+    expect((planned.get() as { n: number }).n).toBeLessThan(15); // the rest wait in their rows
+    await waitFor(() => new Set(sys.phone!.messages.map((m) => m.to)).size === 15, 15_000, "every alert's SMS");
+    expect(most).toBeLessThanOrEqual(10);
+    expect(most).toBeGreaterThanOrEqual(9);
+    await Promise.all(devices.map((d) => d.close()));
+  } finally {
+    clearInterval(watch);
+  }
+}, 30_000);

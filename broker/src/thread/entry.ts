@@ -3,9 +3,10 @@
  * are checked by the main thread (the gateway's `authenticate`), log lines and metrics are
  * forwarded to it; nothing else crosses.
  */
+import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
-import { Registry } from "prom-client";
+import { Gauge, Registry } from "prom-client";
 import { createBroker } from "../create-broker";
 import type { HkBroker, Identity } from "../types";
 import type { ThreadInit, ToMain, ToThread } from "./messages";
@@ -17,6 +18,15 @@ const send = (m: ToMain) => port.postMessage(m);
 // pino writes each line to this stream; the main thread re-logs it through its own logger
 const logger = pino({ level: init.logLevel, base: undefined }, { write: (line: string) => send({ t: "log", line }) });
 const registry = new Registry();
+// the main thread's nodejs_heap_* metrics do not see this thread's heap (most of a device's memory)
+new Gauge({
+  name: "hk_broker_thread_heap_used_bytes",
+  help: "V8 heap in use on the broker thread",
+  registers: [registry],
+  collect() {
+    this.set(getHeapStatistics().used_heap_size);
+  },
+});
 const authWaiting = new Map<number, (identity: Identity | null) => void>();
 let nextAuth = 1;
 

@@ -9,7 +9,7 @@ import { emptyEffects, type Effects } from "../alerts/effects";
 import { notificationEvent, runDue } from "../alerts/notify-plan";
 import type { Metrics } from "../metrics/metrics";
 import { dueCascades, getAlert, nextCascadeDue, setCascadeDue } from "../store/alerts";
-import { getNotification, queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
+import { getNotification, queuedCount, queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
 import { classifyError, type PhoneChannel } from "./phone-channel";
 import { backoffMs, TokenBucket } from "./rate-limiter";
 
@@ -35,6 +35,8 @@ export interface OutboxOptions {
 const IDLE_POLL_MS = 1000;
 /** Alerts planned or advanced per tick (runDueCascades). */
 const PLAN_PER_TICK = 100;
+/** Rows planned ahead of sending, per request allowed in flight (runDueCascades). */
+const PLAN_AHEAD_PER_SLOT = 10;
 /** Tries to store one provider reply (a locked or failing database) before leaving it to the restart. */
 const RECORD_ATTEMPTS = 20;
 
@@ -94,18 +96,27 @@ export class OutboxWorker {
 
   /**
    * Cascade timers are rows (alerts.cascade_due_at): they survive a restart. A new alert is due at
-   * once (its first plan). At most PLAN_PER_TICK per tick, oldest first: a storm's thousands of
-   * new alerts are planned in slices between sends, never in one long stall. Returns whether more
-   * were due.
+   * once (its first plan). Oldest first, at most PLAN_PER_TICK per tick, and only while a channel
+   * has fewer than `planAhead` rows waiting: rows are sent at most maxInFlight at a time, so
+   * planning further ahead changes nothing for the contacts, and in a storm it took the event loop
+   * from the acks (bench). Either channel with room keeps planning, so slow calls never hold back
+   * the texts (nor the reverse). A due alert waits in its row; every reply wakes the worker.
+   * Returns whether more may be planned right away.
    */
   private runDueCascades(): boolean {
     const { ctx, now } = this.o;
     const t = now();
+    const planAhead = PLAN_AHEAD_PER_SLOT * this.o.rates.maxInFlight;
+    const room = () => queuedCount(ctx.db, "sms", planAhead) < planAhead || queuedCount(ctx.db, "call", planAhead) < planAhead;
+    if (!room()) return false;
     const due = dueCascades(ctx.db, t, PLAN_PER_TICK);
     if (due.length === 0) return false;
     const fx = emptyEffects();
+    let planned = 0;
     ctx.db.$client.transaction(() => {
       for (const alert of due) {
+        if (!room()) break;
+        planned++;
         const info = ctx.dir.get(alert.householdId);
         if (!info) {
           setCascadeDue(ctx.db, alert.id, null); // its household is gone: nothing to plan, ever
@@ -115,7 +126,7 @@ export class OutboxWorker {
       }
     }).immediate();
     this.o.dispatch(fx);
-    return due.length === PLAN_PER_TICK;
+    return planned === PLAN_PER_TICK;
   }
 
   /** Sends what the limits allow, strictly in queue order per channel; returns ms until the next look. */

@@ -81,6 +81,14 @@ export function updateNotification(db: Db, id: number, patch: Partial<NewNotific
   return stmt.get(params)!;
 }
 
+/** Rows of `channel` waiting to be sent, counted up to `cap`. */
+export function queuedCount(db: Db, channel: "sms" | "call", cap: number): number {
+  const stmt = prepared(db, "notifications.queuedCount", () =>
+    db.$client.prepare<[string, number], { n: number }>("SELECT count(*) AS n FROM (SELECT 1 FROM notifications WHERE status = 'queued' AND channel = ? LIMIT ?)"),
+  );
+  return stmt.get(channel, cap)!.n;
+}
+
 /** At start-up: rows that were being sent when the process died go out again (at-least-once). */
 export function requeueInFlight(db: Db, now: number): number {
   return db.update(notifications).set({ status: "queued", nextAttemptAt: now, updatedAt: now }).where(eq(notifications.status, "sending")).run().changes;

@@ -22,7 +22,9 @@ export interface Results {
   helpkey: {
     connect?: ConnectResult & { res: Resources };
     rssPerDeviceKiB?: number;
+    /** Of the RSS: the main thread's V8 heap (gateway), and the broker thread's. */
     heapPerDeviceKiB?: number;
+    brokerHeapPerDeviceKiB?: number;
     quiet?: Phase;
     sustained?: Phase;
     restart?: { downToAllMs: number; readyToAllMs: number; startupMs: number; connected: number; refused: number; res: Resources };
@@ -77,7 +79,11 @@ export function markdown(r: Results): string {
   out.push(`| connect storm: all ${c?.devices ?? pc?.devices ?? "?"} devices connected (50 % / 99 % / all) | ${pc ? `${secs(pc.p50Ms)} / ${secs(pc.p99Ms)} / ${secs(pc.allMs)}` : "–"} | ${c ? `${secs(c.p50Ms)} / ${secs(c.p99Ms)} / ${secs(c.allMs)}` : "–"} |`);
   const rs = r.helpkey.restart;
   if (rs) out.push(`| restart: server stop → all devices back (server up again after ${secs(rs.startupMs)}) | – | ${secs(rs.downToAllMs)} (${rs.connected} back) |`);
-  out.push(`| RSS per connected device | ${r.peer ? `${r.peer.rssPerConnectionKiB.toFixed(1)} KiB` : "–"} | ${r.helpkey.rssPerDeviceKiB !== undefined ? `${r.helpkey.rssPerDeviceKiB.toFixed(1)} KiB` : "–"} |`);
+  const kib = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(1)} KiB`);
+  out.push(`| RSS per connected device | ${r.peer ? kib(r.peer.rssPerConnectionKiB) : "–"} | ${kib(r.helpkey.rssPerDeviceKiB)} |`);
+  if (r.helpkey.brokerHeapPerDeviceKiB !== undefined) {
+    out.push(`| of which V8 heap: broker thread / main thread (gateway) | – | ${kib(r.helpkey.brokerHeapPerDeviceKiB)} / ${kib(r.helpkey.heapPerDeviceKiB)} |`);
+  }
   const st = r.helpkey.storm;
   if (st) {
     out.push(`| storm: presses / stored / alerts created / lost (never stored) / duplicate alerts / not acked when the drain ended | ${r.peer ? `${r.peer.storm.presses} / – / – / ${r.peer.storm.hop?.missing ?? "–"} / – / ${r.peer.storm.ack.missing}` : "–"} | ${st.presses} / ${st.pressRows} / ${st.alertsCreated} / ${st.lost} / ${st.duplicateAlerts} / ${st.unackedAtEnd} |`);
