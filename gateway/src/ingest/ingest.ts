@@ -10,6 +10,7 @@ import type { AlertContext } from "../alerts/context";
 import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
 import { handleAlarm, handleStatus } from "../alerts/press-flow";
 import type { Metrics } from "../metrics/metrics";
+import { atTurnEnd } from "../store/turn-end";
 import { enableWalSync } from "../store/wal-sync";
 import { registerLoopDelay, walFsyncHistogram } from "./loop-delay";
 
@@ -55,7 +56,7 @@ export class Ingest {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      atTurnEnd("ingest", this.flush);
     }
   };
 

@@ -9,6 +9,7 @@ import { emptyEffects, type Effects } from "../alerts/effects";
 import { notificationEvent, runDue } from "../alerts/notify-plan";
 import type { Metrics } from "../metrics/metrics";
 import { dueCascades, getAlert, nextCascadeDue, setCascadeDue } from "../store/alerts";
+import { atTurnEnd } from "../store/turn-end";
 import { getNotification, queuedCount, queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
 import { classifyError, type PhoneChannel } from "./phone-channel";
 import { backoffMs, TokenBucket } from "./rate-limiter";
@@ -42,7 +43,8 @@ const RECORD_ATTEMPTS = 20;
 
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
-  private immediate: NodeJS.Immediate | null = null;
+  /** A tick is queued for the end of this turn. */
+  private woken = false;
   private running = false;
   /** Per channel: a flood of SMS must never hold back the calls (and the reverse). */
   private inFlight = { sms: 0, call: 0 };
@@ -67,9 +69,10 @@ export class OutboxWorker {
 
   /** Something became due now (a new alert, a call ended): look at once. */
   wake = (): void => {
-    if (!this.running || this.immediate) return;
-    // later in this same turn, after the commit that woke us: a timer (even 0 ms) would wait ≥ 1 ms
-    this.immediate = setImmediate(this.tick);
+    if (!this.running || this.woken) return;
+    // later in this same turn, after the commits that woke us: a timer (even 0 ms) would wait ≥ 1 ms
+    this.woken = true;
+    atTurnEnd("outbox", this.tick);
   };
 
   private schedule(ms: number): void {
@@ -79,9 +82,8 @@ export class OutboxWorker {
 
   private tick = (): void => {
     if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
-    this.immediate = null;
+    this.woken = false;
     if (!this.running) return;
     try {
       const more = this.runDueCascades();
@@ -231,10 +233,8 @@ export class OutboxWorker {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
+    this.running = false; // a tick still queued for this turn's end returns at once
     if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
-    this.immediate = null;
   }
 }

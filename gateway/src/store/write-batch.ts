@@ -4,10 +4,11 @@
  * COMMITs a second, each writing the same hot pages (the events and notifications tables and
  * their indexes) to the WAL again, on the one thread that also acks (bench profile: the webhooks'
  * commits alone were the largest single item). Here every job queued in one event-loop turn runs
- * in one IMMEDIATE transaction, each in its own savepoint: one job's error rolls back that job
+ * in one IMMEDIATE transaction (after the ingest's: turn-end.ts), each in its own savepoint: one job's error rolls back that job
  * only and rejects its promise; the others commit.
  */
 import type { Db } from "../db/open";
+import { atTurnEnd } from "./turn-end";
 
 interface Job {
   fn: () => unknown;
@@ -26,7 +27,7 @@ export class WriteBatch {
       this.jobs.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(this.flush);
+        atTurnEnd("writes", this.flush);
       }
     });
   }
