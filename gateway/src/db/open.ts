@@ -19,6 +19,10 @@ export function openDb(dataDir: string): Db {
   // per batch, and acks and console frames wait for that fsync ("received" still means durable).
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
+  // 64 MiB of page cache instead of SQLite's 2 MiB: a storm's inserts land at random places in the
+  // per-household and per-device indexes (alerts, presses, devices), and with the default cache
+  // most of them read their pages back from the OS first (bench profile: 45 µs per alert insert).
+  sqlite.pragma("cache_size = -65536");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: MIGRATIONS });
