@@ -68,7 +68,7 @@ port.on("message", (m: ToThread) => {
       break;
     case "close":
       clearInterval(counter);
-      for (const resolve of authWaiting.values()) resolve(null);
+      authWaiting.clear(); // their connections close with the broker: no answer, no refusal logged
       // the thread ends with its broker; the main thread waits for its exit
       void broker.close().finally(() => setImmediate(() => process.exit(0)));
       break;

@@ -33,6 +33,32 @@ class NoReplayStore extends Store {
   }
 }
 
+/**
+ * Waits for the link's first CONNACK. A network error meanwhile is retried (mqtt.js reconnects every
+ * 500 ms): after a restart the broker's listen queue overflows with a district's reconnects, and the
+ * kernel reset the gateway's own first connection in that crowd, which ended the start-up (bench,
+ * issue 4). A refusal by the broker (a CONNACK error code) is final.
+ */
+function firstConnect(client: MqttClient, logger: Logger): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failures = 0;
+    const onError = (err: Error & { code?: unknown }) => {
+      if (typeof err.code === "number") {
+        client.off("error", onError);
+        client.end(true);
+        return reject(err);
+      }
+      failures++;
+      logger.warn({ err: err.message, failures }, "mqtt link: connecting to the broker failed; retrying");
+    };
+    client.on("error", onError);
+    client.once("connect", () => {
+      client.off("error", onError);
+      resolve();
+    });
+  });
+}
+
 export class MqttLink {
   /** Acks handed to the client and not yet PUBACKed by the broker. */
   private readonly acksInFlight = new Set<string>();
@@ -41,11 +67,12 @@ export class MqttLink {
   private constructor(private readonly client: MqttClient, private readonly logger: Logger) {}
 
   static async connect(o: MqttLinkOptions): Promise<MqttLink> {
-    const client = await mqtt.connectAsync(o.url, {
+    const client = mqtt.connect(o.url, {
       clientId: o.clientId, username: o.username, password: o.password,
       // A persistent session: alarms published while the gateway restarts wait in the broker.
       clean: false, reconnectPeriod: 500, keepalive: 30, outgoingStore: new NoReplayStore(),
     });
+    await firstConnect(client, o.logger);
     // Nagle off on our side too: an ack written after the PUBACK of its alarm would otherwise wait
     // for the broker's delayed ACK of that PUBACK, ~40 ms (TOOLCHAIN.md "aedes"). Every (re)connect
     // has a new socket.
