@@ -3,6 +3,7 @@
  * credential check, logs and metrics crossing to the caller's thread, and a thread that dies
  * started again on the same port.
  */
+import { createServer, type AddressInfo } from "node:net";
 import mqtt from "mqtt";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -59,6 +60,20 @@ describe("the broker thread", () => {
     await until(() => broker.worker !== first && broker.isRunning(), "the thread running again");
     expect(lines.some((l) => l.level === 50 && String(l.msg).includes("broker thread stopped"))).toBe(true);
     await until(() => dev.connected && broker.connectedDevices() === 1, "the device back on the same URL");
+  });
+
+  it("a start on a port in use fails, and no thread is started again", async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    try {
+      await expect(startBrokerThread({ logger, authenticate, port: (taken.address() as AddressInfo).port })).rejects.toThrow(/EADDRINUSE/);
+      await new Promise((r) => setTimeout(r, 800)); // longer than the restart delay
+      expect(lines.filter((l) => String(l.msg).includes("starting it again"))).toEqual([]);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   });
 
   it("close stops the thread and its port", async () => {

@@ -45,6 +45,8 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
   let worker!: Worker;
   let alive = false;
   let ready = false;
+  /** The port it listens on, once it has: a restart takes the same one. */
+  let listening: number | null = null;
   let closing = false;
   let devices = 0;
   let nextMetrics = 1;
@@ -89,6 +91,7 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
       w.on("message", (m: ToMain) => {
         if (m.t === "ready") {
           ready = true;
+          listening = m.port;
           resolve({ port: m.port, url: m.url });
         } else if (m.t === "failed") reject(new Error(m.message));
         else onMessage(m);
@@ -102,12 +105,14 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
         for (const done of metricsWaiting.values()) done("");
         metricsWaiting.clear();
         reject(new Error(`broker thread exited (${code}) before it listened`));
-        if (closing) return;
+        // never listened (a port in use): the start fails, nothing to start again
+        if (closing || listening === null) return;
+        const port = listening;
         // every device is cut off until it is back: start it again, on the same port
         log.error({ code }, "broker thread stopped; starting it again");
         const again = () =>
           setTimeout(() => {
-            if (!closing) spawn(first.port).then(() => log.info("broker thread running again"), (err) => { log.error({ err }, "broker thread restart failed; retrying"); again(); });
+            if (!closing) spawn(port).then(() => log.info("broker thread running again"), (err) => { log.error({ err }, "broker thread restart failed; retrying"); again(); });
           }, RESTART_DELAY_MS);
         again();
       });
