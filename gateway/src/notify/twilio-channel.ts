@@ -23,7 +23,9 @@ export function createTwilioChannel(o: TwilioChannelOptions): PhoneChannel {
       const c = await client.calls.create({
         to: r.to, from: o.from, url: r.url, method: "POST", timeout: r.ringTimeoutS,
         statusCallback: r.statusCallback, statusCallbackMethod: "POST",
-        statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+        // not "initiated": it only repeats what the API's reply already said (the row is `sent`), and
+        // at 1,000 presses/s every webhook is work on the thread that acks (issue 4)
+        statusCallbackEvent: ["ringing", "answered", "completed"],
         // Answering-machine detection (DESIGN.md): a voicemail is not an answer.
         machineDetection: "Enable", asyncAmd: "true", asyncAmdStatusCallback: r.amdCallback, asyncAmdStatusCallbackMethod: "POST",
       });
