@@ -10,6 +10,7 @@ import type { AlertContext } from "../alerts/context";
 import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
 import { handleAlarm, handleStatus } from "../alerts/press-flow";
 import type { Metrics } from "../metrics/metrics";
+import { commitEach, type Outcome } from "../store/commit-each";
 import { atTurnEnd } from "../store/turn-end";
 import { enableWalSync } from "../store/wal-sync";
 import { registerLoopDelay, walFsyncHistogram } from "./loop-delay";
@@ -72,27 +73,23 @@ export class Ingest {
     this.queue = [];
     if (batch.length === 0) return;
     const { ctx, logger, metrics } = this.deps;
-    const sqlite = ctx.db.$client;
-    const fx = emptyEffects();
-    const one = sqlite.transaction((item: Item) => this.handle(item));
-    const all = sqlite.transaction((items: Item[]) => {
-      for (const item of items) {
-        try {
-          const r = one(item);
-          if (r) mergeEffects(fx, r);
-        } catch (err) {
-          metrics.rejected.inc({ code: "HK_INTERNAL" });
-          logger.error({ err, deviceId: item.deviceId }, "ingest failed for one message; the device will retransmit");
-        }
-      }
-    });
+    let results: Outcome<Effects | null>[];
     try {
-      all.immediate(batch);
+      results = commitEach(ctx.db, batch, (item) => this.handle(item));
     } catch (err) {
       // The commit itself failed (disk full, I/O): nothing is acked, devices retransmit.
       logger.error({ err, batch: batch.length }, "group commit failed; no acks sent");
       return;
     }
+    const fx = emptyEffects();
+    results.forEach((r, i) => {
+      if (r.ok) {
+        if (r.value) mergeEffects(fx, r.value);
+        return;
+      }
+      metrics.rejected.inc({ code: "HK_INTERNAL" });
+      logger.error({ err: r.error, deviceId: batch[i]!.deviceId }, "ingest failed for one message; the device will retransmit");
+    });
     const end = process.hrtime.bigint();
     metrics.batchSize.observe(batch.length);
     for (const item of batch) if (item.kind === "alarm") metrics.ingestCommit.observe(Number(end - item.hr) / 1e9);

@@ -3,11 +3,12 @@
  * provider replies. Each used to commit on its own: at 1,000 presses/s that was thousands of
  * COMMITs a second, each writing the same hot pages (the events and notifications tables and
  * their indexes) to the WAL again, on the one thread that also acks (bench profile: the webhooks'
- * commits alone were the largest single item). Here every job queued in one event-loop turn runs
- * in one IMMEDIATE transaction (after the ingest's: turn-end.ts), each in its own savepoint: one job's error rolls back that job
- * only and rejects its promise; the others commit.
+ * commits alone were the largest single item). Here every job queued in one event-loop turn is
+ * committed together (commit-each.ts), after the ingest's (turn-end.ts): one job's error rolls back
+ * that job only and rejects its promise; the others commit.
  */
 import type { Db } from "../db/open";
+import { commitEach } from "./commit-each";
 import { atTurnEnd } from "./turn-end";
 
 interface Job {
@@ -37,24 +38,14 @@ export class WriteBatch {
     const jobs = this.jobs;
     this.jobs = [];
     if (jobs.length === 0) return;
-    const sqlite = this.db.$client;
-    const one = sqlite.transaction((job: Job) => job.fn()); // nested: a savepoint
-    const results: { ok: boolean; value: unknown }[] = [];
+    let results;
     try {
-      sqlite.transaction(() => {
-        for (const job of jobs) {
-          try {
-            results.push({ ok: true, value: one(job) });
-          } catch (err) {
-            results.push({ ok: false, value: err });
-          }
-        }
-      }).immediate();
+      results = commitEach(this.db, jobs, (job) => job.fn());
     } catch (err) {
       // the commit itself failed (disk full, busy): nothing of this turn is stored
       for (const job of jobs) job.reject(err);
       return;
     }
-    jobs.forEach((job, i) => (results[i]!.ok ? job.resolve(results[i]!.value) : job.reject(results[i]!.value)));
+    results.forEach((r, i) => (r.ok ? jobs[i]!.resolve(r.value) : jobs[i]!.reject(r.error)));
   };
 }
