@@ -29,6 +29,7 @@ import { OutboxWorker, type OutboxRates } from "./notify/outbox-worker";
 import type { PhoneChannel } from "./notify/phone-channel";
 import { startPhone } from "./notify/phone-setup";
 import { sayAndHangUp } from "./notify/twiml";
+import { startCheckpointer } from "./store/checkpointer";
 import { afterDurable } from "./store/wal-sync";
 import { HouseholdDirectory } from "./store/household-info";
 import { WriteBatch } from "./store/write-batch";
@@ -103,6 +104,14 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive), writes: new WriteBatch(db) };
     const metrics = createMetrics();
     bindDbGauges(metrics, db);
+    const checkpointer = await startCheckpointer(db, {
+      logger: logger.child({ part: "database" }),
+      checkpointed: (s, pages, _copied, restart) => {
+        metrics.checkpoint.observe({ mode: restart ? "restart" : "passive" }, s);
+        metrics.walPages.set(pages);
+      },
+    });
+    closers.push(["wal checkpoints", () => checkpointer.close()]);
     const hub = new ConsoleHub();
     const token = ensureAdminToken(db, config.dataDir, config.adminToken);
 

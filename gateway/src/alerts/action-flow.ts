@@ -2,12 +2,10 @@
  * Console actions and contact claims on an alert (DESIGN.md "Alerts", "Console"):
  * decide (pure engine) → store → audit event → tell the devices and the contacts.
  */
-import { and, eq } from "drizzle-orm";
 import type { ConsoleEvent, Outcome } from "@helpkey/shared";
-import { alerts } from "../db/schema";
 import { decideAction, type ConsoleAction } from "../engine/alert-engine";
 import { texts } from "../notify/texts";
-import { getAlert, toAlertView, type AlertRow } from "../store/alerts";
+import { getAlert, toAlertView, transitionAlert, type AlertPatch, type AlertRow } from "../store/alerts";
 import { appendEvent } from "../store/events";
 import { latestSeqPerDevice } from "../store/presses";
 import { ackStateOf, type AlertContext } from "./context";
@@ -48,7 +46,7 @@ export function applyAction(ctx: AlertContext, alertId: number, input: ActionInp
     const by = alert.acknowledgedBy ? ` (acknowledged by ${alert.acknowledgedBy})` : "";
     return { ok: false, status: 409, code: "HK_ILLEGAL_TRANSITION", message: `${d.reason}${by}`, alert };
   }
-  const patch: Partial<AlertRow> = { state: d.to };
+  const patch: AlertPatch = { state: d.to };
   if (input.action === "acknowledge" || (input.action === "dispatch" && !alert.acknowledgedBy)) {
     patch.acknowledgedBy = input.actor;
     patch.acknowledgedAt = now;
@@ -57,7 +55,7 @@ export function applyAction(ctx: AlertContext, alertId: number, input: ActionInp
   if (input.outcome) patch.outcome = input.outcome;
   if (input.note) patch.note = input.note;
   // A conditional update: if another writer changed the state meanwhile, nothing matches.
-  const updated = ctx.db.update(alerts).set(patch).where(and(eq(alerts.id, alertId), eq(alerts.state, alert.state))).returning().get();
+  const updated = transitionAlert(ctx.db, alertId, alert.state, patch);
   if (!updated) return { ok: false, status: 409, code: "HK_ILLEGAL_TRANSITION", message: "the alert changed meanwhile" };
 
   const fx = emptyEffects();

@@ -1,0 +1,62 @@
+/** WAL checkpoints run on their own thread; the connection takes over when the thread is gone. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterEach, expect, it } from "vitest";
+import { openDb, type Db } from "../src/db/open";
+import { startCheckpointer, type Checkpointer } from "../src/store/checkpointer";
+
+let dir: string | undefined;
+let db: Db | undefined;
+let cp: Checkpointer | undefined;
+afterEach(async () => {
+  await cp?.close();
+  db?.$client.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const autocheckpoint = (d: Db) => d.$client.pragma("wal_autocheckpoint", { simple: true });
+const walPages = (d: Db) => (d.$client.pragma("wal_checkpoint(NOOP)") as { log: number }[])[0]!.log;
+
+function setup() {
+  dir = mkdtempSync(path.join(tmpdir(), "hk-ckpt-"));
+  db = openDb(dir);
+  db.$client.exec("CREATE TABLE t (v TEXT)");
+  return { db, insert: db.$client.prepare("INSERT INTO t VALUES (?)") };
+}
+
+it("keeps the WAL bounded under a steady stream of commits, with no checkpoint on the committing connection", async () => {
+  const { db, insert } = setup();
+  const seen: { pages: number; restart: boolean }[] = [];
+  cp = await startCheckpointer(db, { logger: pino({ level: "silent" }), intervalMs: 10, restartFrames: 64, checkpointed: (_s, pages, _c, restart) => seen.push({ pages, restart }) });
+  expect(autocheckpoint(db)).toBe(0);
+  const row = "x".repeat(3000); // about one page per commit
+  const until = Date.now() + 1500;
+  let commits = 0;
+  while (Date.now() < until) {
+    insert.run(row);
+    commits++;
+    if (commits % 5 === 0) await new Promise((r) => setTimeout(r, 1));
+  }
+  expect(commits).toBeGreaterThan(500); // far more pages than the limit went through the WAL
+  expect(seen.some((s) => s.restart)).toBe(true);
+  // the thread copied and rewound: the WAL never held much more than the limit
+  expect(Math.max(...seen.map((s) => s.pages))).toBeLessThan(64 * 4);
+  expect(walPages(db)).toBeLessThan(64 * 4);
+  expect((db.$client.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n).toBe(commits);
+  await cp.close();
+  expect(autocheckpoint(db)).toBe(1000); // SQLite's default again
+});
+
+it("gives checkpoints back to the connection when the thread dies", async () => {
+  const { db } = setup();
+  const errors: string[] = [];
+  const logger = pino({ level: "error" }, { write: (line: string) => void errors.push(JSON.parse(line).msg) });
+  cp = await startCheckpointer(db, { logger });
+  expect(autocheckpoint(db)).toBe(0);
+  await cp.thread!.terminate();
+  await new Promise((r) => setTimeout(r, 20));
+  expect(autocheckpoint(db)).toBe(1000);
+  expect(errors).toEqual(["the WAL checkpoint thread stopped; the database connection checkpoints itself again"]);
+});
