@@ -2,13 +2,14 @@
  * Which phone network the outbox talks to (DESIGN.md "Configuration"):
  * Twilio with TWILIO_* credentials; any Twilio-compatible server at HK_TWILIO_API_URL;
  * otherwise the built-in phone-network emulator (firmware-sim), so the whole loop runs on one machine.
- * In every case the real twilio SDK makes the requests.
+ * In every case the real twilio SDK makes the requests, on its own thread (channel-thread.ts).
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Config } from "../config";
+import type { ChannelInit } from "./channel-messages";
 import type { PhoneChannel } from "./phone-channel";
-import { createTwilioChannel } from "./twilio-channel";
+import { startChannelThread } from "./channel-thread";
 
 /** Credentials the built-in emulator is started with (local only; the token is per process). */
 export const EMULATOR_ACCOUNT_SID = "AC00000000000000000000000000000000";
@@ -23,25 +24,32 @@ export interface PhoneSetup {
 }
 
 export async function startPhone(config: Readonly<Config>, logger: Logger, channel?: PhoneChannel, speed = 1): Promise<PhoneSetup> {
+  const log = logger.child({ part: "phone-channel" });
+  // an injected channel (embedding) is used as it is; otherwise the SDK runs on its thread
+  const sdk = (o: ChannelInit) => {
+    if (channel) return { channel, close: async () => undefined };
+    const thread = startChannelThread(o, log);
+    return { channel: thread, close: () => thread.close() };
+  };
   if (config.twilio) {
     const t = config.twilio;
-    return { channel: channel ?? createTwilioChannel(t), authToken: t.authToken, network: null, close: async () => undefined };
+    return { ...sdk(t), authToken: t.authToken, network: null };
   }
   if (config.twilioApiUrl) {
     const authToken = config.twilioAuthToken ?? "helpkey-emulator";
-    return {
-      channel: channel ?? createTwilioChannel({ accountSid: EMULATOR_ACCOUNT_SID, authToken, from: EMULATOR_FROM, apiUrl: config.twilioApiUrl }),
-      authToken, network: null, close: async () => undefined,
-    };
+    return { ...sdk({ accountSid: EMULATOR_ACCOUNT_SID, authToken, from: EMULATOR_FROM, apiUrl: config.twilioApiUrl }), authToken, network: null };
   }
   const { createPhoneNetwork } = await import("@helpkey/firmware-sim/phone-network");
   const authToken = randomBytes(16).toString("hex");
   const network = await createPhoneNetwork({ host: config.host, port: 0, accountSid: EMULATOR_ACCOUNT_SID, authToken, speed, logger: logger.child({ part: "phone-network" }) });
   logger.info({ url: network.url }, "no Twilio credentials: using the built-in phone-network emulator");
+  const client = sdk({ accountSid: EMULATOR_ACCOUNT_SID, authToken, from: EMULATOR_FROM, apiUrl: network.url });
   return {
-    channel: channel ?? createTwilioChannel({ accountSid: EMULATOR_ACCOUNT_SID, authToken, from: EMULATOR_FROM, apiUrl: network.url }),
-    authToken, network,
+    channel: client.channel, authToken, network,
     setWebhookBase: (base) => network.setInboundSmsUrl(`${base}/twilio/sms-inbound`),
-    close: () => network.close(),
+    close: async () => {
+      await client.close();
+      await network.close();
+    },
   };
 }
