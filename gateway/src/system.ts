@@ -106,8 +106,8 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     bindDbGauges(metrics, db);
     const checkpointer = await startCheckpointer(db, {
       logger: logger.child({ part: "database" }),
-      checkpointed: (s, pages, _copied, restart) => {
-        metrics.checkpoint.observe({ mode: restart ? "restart" : "passive" }, s);
+      checkpointed: (s, pages) => {
+        metrics.checkpoint.observe(s);
         metrics.walPages.set(pages);
       },
     });

@@ -34,7 +34,7 @@ export function createMetrics(registry = new Registry()) {
     ingestCommit: new Histogram({ name: "hk_ingest_commit_seconds", help: "Press received → durable commit", buckets, registers: [registry] }),
     batchSize: new Histogram({ name: "hk_ingest_batch_size", help: "Messages per group commit", buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers: [registry] }),
     consoleClients: new Gauge({ name: "hk_console_clients", help: "Connected console WebSockets", registers: [registry] }),
-    checkpoint: new Histogram({ name: "hk_wal_checkpoint_seconds", help: "WAL checkpoints on their thread, by mode", labelNames: ["mode"] as const, buckets, registers: [registry] }),
+    checkpoint: new Histogram({ name: "hk_wal_checkpoint_seconds", help: "WAL checkpoints on their thread", buckets, registers: [registry] }),
     walPages: new Gauge({ name: "hk_wal_pages", help: "Pages in the WAL at the last checkpoint", registers: [registry] }),
   };
 }
