@@ -4,6 +4,7 @@
  * (DESIGN.md "Parts").
  */
 import type { EventEmitter } from "node:events";
+import type { Socket } from "node:net";
 import { ErrorCodes } from "@helpkey/shared";
 import { Aedes } from "aedes";
 import { createConnectPolicy } from "./connect-policy";
@@ -18,7 +19,7 @@ import { createPublishPolicy } from "./publish-policy";
 import { RateLimiter } from "./rate-limiter";
 import { Refusals } from "./refusals";
 import { createSubscribePolicy } from "./subscribe-policy";
-import { listenTcp } from "./tcp-listener";
+import { listenTcp, type TcpListener } from "./tcp-listener";
 import type { BrokerOptions, InProcessBroker } from "./types";
 
 /** Idle devices' full token buckets are forgotten this often. */
@@ -85,7 +86,7 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
   const sweeper = setInterval(() => limiter.sweep(now()), RATE_SWEEP_MS);
   sweeper.unref();
 
-  const listener = await listenTcp(opts.host, opts.port, (socket) => {
+  const onSocket = (socket: Socket) => {
     const client = broker.handle(socket);
     guardPacketSize(socket, opts.maxPacketBytes, (bytes) =>
       refusals.closing(client, identities.subject(client), {
@@ -94,20 +95,31 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
         details: { bytes, limit: opts.maxPacketBytes },
       }),
     );
-  }).catch(async (err: unknown) => {
+  };
+  const listeners: TcpListener[] = [];
+  try {
+    // the gateway's door first: it is open before any device can queue up at the other one
+    if (options.servicePort !== undefined) listeners.push(await listenTcp("127.0.0.1", options.servicePort, onSocket));
+    listeners.push(await listenTcp(opts.host, opts.port, onSocket));
+  } catch (err) {
     clearInterval(sweeper);
     await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await Promise.all(listeners.map((l) => l.close()));
     metrics.remove();
     throw err;
-  });
+  }
+  const listener = listeners.at(-1)!;
+  const service = listeners.length > 1 ? listeners[0]! : null;
 
   const url = `mqtt://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${listener.port}`;
-  log.info({ url }, "mqtt broker listening");
+  const serviceUrl = service ? `mqtt://127.0.0.1:${service.port}` : null;
+  log.info({ url, ...(serviceUrl ? { serviceUrl } : {}) }, "mqtt broker listening");
 
   let closed: Promise<void> | undefined;
   return {
     port: listener.port,
     url,
+    serviceUrl,
     aedes: broker,
     isRunning: () => !broker.closed && !closed,
     connectedDevices: () => identities.deviceCount(),
@@ -119,7 +131,7 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
       closed ??= (async () => {
         clearInterval(sweeper);
         await new Promise<void>((resolve) => broker.close(() => resolve()));
-        await listener.close();
+        await Promise.all(listeners.map((l) => l.close()));
         metrics.remove();
         log.info({ url }, "mqtt broker closed");
       })();

@@ -29,6 +29,12 @@ export interface BrokerOptions {
   host?: string;
   /** 0 picks a free port (tests). Default 0. */
   port?: number;
+  /**
+   * A second listener, on 127.0.0.1, for the gateway's own link (0 picks a free port; unset: none).
+   * Same authentication and topic ACL as the device port, but its own accept queue: after a restart
+   * the link is not queued behind a district reconnecting at once (bench: 13 s behind 19,000 devices).
+   */
+  servicePort?: number;
   /** Resolves the identity, or null for bad credentials. A throw refuses the client too. */
   authenticate: (credentials: Credentials) => Promise<Identity | null>;
   logger: Logger;
@@ -56,6 +62,8 @@ export interface HkBroker {
   port: number;
   /** mqtt://host:port */
   url: string;
+  /** mqtt://127.0.0.1:port of the service listener (BrokerOptions.servicePort), or null. */
+  serviceUrl: string | null;
   /** Listening and not closed. */
   isRunning(): boolean;
   /** Devices (not services) connected right now. */

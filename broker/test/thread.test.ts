@@ -7,8 +7,9 @@ import { createServer, type AddressInfo } from "node:net";
 import mqtt from "mqtt";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { topics } from "@helpkey/shared";
 import { startBrokerThread, type BrokerThread } from "../src/index";
-import { authenticate, ErrorCodes, SECRETS, track, closeAll } from "./support";
+import { authenticate, ErrorCodes, SECRETS, SERVICE, track, closeAll } from "./support";
 
 const open: BrokerThread[] = [];
 afterEach(async () => {
@@ -26,11 +27,11 @@ async function until<T>(probe: () => T | Promise<T>, what: string, ms = 5_000): 
   }
 }
 
-async function start() {
+async function start(servicePort?: number) {
   const lines: Record<string, unknown>[] = [];
   const logger = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
   const checked: string[] = [];
-  const broker = await startBrokerThread({ logger, authenticate: (c) => (checked.push(c.clientId), authenticate(c)) });
+  const broker = await startBrokerThread({ logger, authenticate: (c) => (checked.push(c.clientId), authenticate(c)), ...(servicePort !== undefined ? { servicePort } : {}) });
   open.push(broker);
   return { broker, lines, checked };
 }
@@ -60,6 +61,31 @@ describe("the broker thread", () => {
     await until(() => broker.worker !== first && broker.isRunning(), "the thread running again");
     expect(lines.some((l) => l.level === 50 && String(l.msg).includes("broker thread stopped"))).toBe(true);
     await until(() => dev.connected && broker.connectedDevices() === 1, "the device back on the same URL");
+  });
+
+  it("gives the gateway's link a listener of its own on 127.0.0.1, kept on the same port when the thread is started again", async () => {
+    const { broker } = await start(0);
+    const service = new URL(broker.serviceUrl!);
+    expect(service.hostname).toBe("127.0.0.1");
+    expect(service.port).not.toBe(String(broker.port));
+    const link = track(await mqtt.connectAsync(broker.serviceUrl!, { clientId: "svc-link", ...SERVICE, reconnectPeriod: 100 }));
+    await link.subscribeAsync(topics.allAlarms, { qos: 1 });
+    const got: string[] = [];
+    link.on("message", (topic) => got.push(topic));
+    const dev = track(await mqtt.connectAsync(broker.url, { clientId: "dev-a", username: "dev-a", password: SECRETS["dev-a"], reconnectPeriod: 0 }));
+    await dev.publishAsync(topics.alarm("dev-a"), JSON.stringify({ v: 1 }), { qos: 1 });
+    await until(() => got.includes(topics.alarm("dev-a")), "the device's alarm at the link");
+
+    const first = broker.worker;
+    await first.terminate();
+    await until(() => broker.worker !== first && broker.isRunning(), "the thread running again");
+    await until(() => link.connected, "the link back on the same service URL");
+    expect(broker.serviceUrl).toBe(service.href.replace(/\/$/, ""));
+  });
+
+  it("without a service port there is no second listener", async () => {
+    const { broker } = await start();
+    expect(broker.serviceUrl).toBeNull();
   });
 
   it("a start on a port in use fails, and no thread is started again", async () => {

@@ -120,7 +120,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     let broker: HkBroker | null = null;
     if (!config.mqttUrl) {
       const brokerOptions = {
-        host: config.host, port: config.mqttPort, logger: logger.child({ part: "broker" }),
+        host: config.host, port: config.mqttPort, servicePort: 0, logger: logger.child({ part: "broker" }),
         authenticate: async ({ clientId, username, password }: Credentials): Promise<Identity | null> => {
           if (username === service.username) return password?.toString() === service.password ? { role: "service", name: clientId } : null;
           return username && (await ctx.devices.authenticate(username, password)) ? { role: "device", deviceId: username } : null;
@@ -135,6 +135,8 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       closers.push(["broker", () => broker!.close()]);
     }
     const mqttUrl = config.mqttUrl ?? broker!.url;
+    // the gateway's own link uses the broker's service listener: never queued behind the devices
+    const linkUrl = broker?.serviceUrl ?? mqttUrl;
 
     // 3. phone network: Twilio, a configured compatible server, or the built-in emulator
     const phone = await startPhone(config, logger, opts.channel, opts.phoneSpeed);
@@ -192,7 +194,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 8. last: subscribe, so nothing arrives before everything above is ready
     const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch });
     closers.push(["ingest", () => ingest.flush()]);
-    link = await MqttLink.connect({ url: mqttUrl, clientId: "svc:gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage });
+    link = await MqttLink.connect({ url: linkUrl, clientId: "svc:gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage });
     closers.push(["mqtt link", () => link!.close()]);
 
     logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");

@@ -41,6 +41,7 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
     host: options.host ?? "127.0.0.1", port: options.port ?? 0, logLevel: logger.level,
     maxPacketBytes: options.maxPacketBytes, rateLimit: options.rateLimit, drainTimeoutMs: options.drainTimeoutMs,
     serviceDrainTimeoutMs: options.serviceDrainTimeoutMs, offlineQueueLimit: options.offlineQueueLimit, serviceQueueLimit: options.serviceQueueLimit,
+    ...(options.servicePort !== undefined ? { servicePort: options.servicePort } : {}),
   };
   let worker!: Worker;
   let alive = false;
@@ -84,7 +85,7 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
 
   /** Starts the thread; resolves with its port once it listens. */
   const spawn = (port: number) =>
-    new Promise<{ port: number; url: string }>((resolve, reject) => {
+    new Promise<{ port: number; url: string; serviceUrl: string | null }>((resolve, reject) => {
       const w = new Worker(BOOT, { eval: true, workerData: { ...init, port } satisfies ThreadInit, name: "mqtt broker" });
       worker = w;
       alive = true;
@@ -92,7 +93,7 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
         if (m.t === "ready") {
           ready = true;
           listening = m.port;
-          resolve({ port: m.port, url: m.url });
+          resolve(m);
         } else if (m.t === "failed") reject(new Error(m.message));
         else onMessage(m);
       });
@@ -119,10 +120,13 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
     });
 
   const first = await spawn(init.port);
+  // a restart takes the same service port too: the gateway's link reconnects to the URL it knows
+  if (first.serviceUrl) init.servicePort = Number(new URL(first.serviceUrl).port);
   let closed: Promise<void> | undefined;
   return {
     port: first.port,
     url: first.url,
+    serviceUrl: first.serviceUrl,
     get worker() {
       return worker;
     },

@@ -74,4 +74,4 @@ port.on("message", (m: ToThread) => {
       break;
   }
 });
-send({ t: "ready", port: broker.port, url: broker.url });
+send({ t: "ready", port: broker.port, url: broker.url, serviceUrl: broker.serviceUrl });

@@ -8,6 +8,7 @@ import type { Identity } from "../types";
 export interface ThreadInit {
   host: string;
   port: number;
+  servicePort?: number;
   logLevel: string;
   maxPacketBytes?: number;
   rateLimit?: { perSecond: number; burst: number };
@@ -18,7 +19,7 @@ export interface ThreadInit {
 }
 
 export type ToMain =
-  | { t: "ready"; port: number; url: string }
+  | { t: "ready"; port: number; url: string; serviceUrl: string | null }
   | { t: "failed"; message: string }
   | { t: "log"; line: string }
   | { t: "auth"; id: number; clientId: string; username?: string; password?: Uint8Array }
