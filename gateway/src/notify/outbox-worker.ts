@@ -109,7 +109,10 @@ export class OutboxWorker {
     const { ctx, now } = this.o;
     const t = now();
     const planAhead = PLAN_AHEAD_PER_SLOT * this.o.rates.maxInFlight;
-    const room = () => queuedCount(ctx.db, "sms", planAhead) < planAhead || queuedCount(ctx.db, "call", planAhead) < planAhead;
+    // counted once per tick, then kept up to date from the rows each plan queues (its events): two
+    // count queries per planned alert were a sixth of the outbox's time at 1,000 presses/s (bench)
+    const queued = { sms: queuedCount(ctx.db, "sms", planAhead), call: queuedCount(ctx.db, "call", planAhead) };
+    const room = () => queued.sms < planAhead || queued.call < planAhead;
     if (!room()) return false;
     const due = dueCascades(ctx.db, t, PLAN_PER_TICK);
     if (due.length === 0) return false;
@@ -124,7 +127,10 @@ export class OutboxWorker {
           setCascadeDue(ctx.db, alert.id, null); // its household is gone: nothing to plan, ever
           continue;
         }
-        fx.events.push(...runDue(ctx, alert, info, t));
+        for (const e of runDue(ctx, alert, info, t)) {
+          if (e.type === "notification.updated" && e.notification?.status === "queued") queued[e.notification.channel]++;
+          fx.events.push(e);
+        }
       }
     }).immediate();
     this.o.dispatch(fx);
