@@ -36,6 +36,12 @@ describe("a press travels the whole loop", () => {
       const ack = await device.waitForAck(seq, "received", 5000);
       expect(ack).toMatchObject({ seq, state: "received" });
       expect(ack.alertId).toBeGreaterThan(0);
+      // the press's time at the gateway: committed, then on disk (what the ack waited for)
+      const metrics = await (await fetch(`${sys.httpUrl}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1]);
+      expect(value("hk_ingest_commit_seconds_count")).toBe(1);
+      expect(value("hk_ingest_durable_seconds_count")).toBe(1);
+      expect(value("hk_ingest_durable_seconds_sum")).toBeGreaterThan(value("hk_ingest_commit_seconds_sum"));
 
       const list = await sys.api<AlertView[]>("GET", "/api/alerts");
       expect(list.status).toBe(200);

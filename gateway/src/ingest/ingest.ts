@@ -12,7 +12,7 @@ import { handleAlarm, handleStatus } from "../alerts/press-flow";
 import type { Metrics } from "../metrics/metrics";
 import { commitEach, type Outcome } from "../store/commit-each";
 import { atTurnEnd } from "../store/turn-end";
-import { enableWalSync } from "../store/wal-sync";
+import { afterDurable, enableWalSync } from "../store/wal-sync";
 import { registerLoopDelay, walFsyncHistogram } from "./loop-delay";
 
 type Item =
@@ -92,7 +92,12 @@ export class Ingest {
     });
     const end = process.hrtime.bigint();
     metrics.batchSize.observe(batch.length);
-    for (const item of batch) if (item.kind === "alarm") metrics.ingestCommit.observe(Number(end - item.hr) / 1e9);
+    const alarms = batch.filter((item) => item.kind === "alarm");
+    for (const item of alarms) metrics.ingestCommit.observe(Number(end - item.hr) / 1e9);
+    afterDurable(() => {
+      const durable = process.hrtime.bigint();
+      for (const item of alarms) metrics.ingestDurable.observe(Number(durable - item.hr) / 1e9);
+    });
     this.deps.dispatch(fx);
   };
 

@@ -27,6 +27,8 @@ export interface Resources {
   eld: Eld | null;
   /** group fsyncs of the WAL in the phase (helpkey): count and mean duration */
   fsyncs?: { count: number; meanMs: number };
+  /** helpkey's own share of a press's ack, mean ms from the press's arrival at the gateway to its commit and to its fsync */
+  press?: { committedMs: number; durableMs: number };
   fleetCpuPct: number;
 }
 
@@ -89,8 +91,13 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
     const b = sampleProc(target.pid());
     const m1 = await scrape(target);
     const eld = eldFrom(m1);
-    const fsyncCount = (m1?.get("hk_wal_fsync_seconds_count") ?? 0) - (a && b && a.pid === b.pid ? m0?.get("hk_wal_fsync_seconds_count") ?? 0 : 0);
-    const fsyncSum = (m1?.get("hk_wal_fsync_seconds_sum") ?? 0) - (a && b && a.pid === b.pid ? m0?.get("hk_wal_fsync_seconds_sum") ?? 0 : 0);
+    // a restarted server is a new process: its counters start from zero
+    const delta = (name: string) => (m1?.get(name) ?? 0) - (a && b && a.pid === b.pid ? m0?.get(name) ?? 0 : 0);
+    const meanMs = (histogram: string) => {
+      const n = delta(`${histogram}_count`);
+      return n ? (delta(`${histogram}_sum`) / n) * 1000 : NaN;
+    };
+    const fsyncCount = delta("hk_wal_fsync_seconds_count");
     const wall = performance.now() - t0;
     // the fleets report CPU every 500 ms: wait for a report that covers the end
     await sleep(600);
@@ -104,7 +111,8 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
         rssEndMB: (b?.rssBytes ?? 0) / 2 ** 20,
         rssPeakMB: Math.max(peak, b?.rssBytes ?? 0) / 2 ** 20,
         eld,
-        ...(m1 ? { fsyncs: { count: fsyncCount, meanMs: fsyncCount ? (fsyncSum / fsyncCount) * 1000 : NaN } } : {}),
+        ...(m1 ? { fsyncs: { count: fsyncCount, meanMs: meanMs("hk_wal_fsync_seconds") } } : {}),
+        ...(m1 ? { press: { committedMs: meanMs("hk_ingest_commit_seconds"), durableMs: meanMs("hk_ingest_durable_seconds") } } : {}),
         fleetCpuPct: ((fb - fa) / (wall + 600)) * 100,
       },
     };
