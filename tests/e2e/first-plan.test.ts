@@ -88,7 +88,9 @@ it("plans no further ahead of sending than ten rows per request in flight, and e
     await waitFor(() => (planned.get() as { n: number }).n >= 10, 5000, "the first ten alerts planned");
     expect((planned.get() as { n: number }).n).toBeLessThan(15); // the rest wait in their rows
     await waitFor(() => new Set(sys.phone!.messages.map((m) => m.to)).size === 15, 15_000, "every alert's SMS");
-    expect(most).toBeLessThanOrEqual(10);
+    // a channel below ten keeps planning (slow calls never hold back texts): the other channel may
+    // pass ten by the rows of one alert, one here
+    expect(most).toBeLessThanOrEqual(11);
     expect(most).toBeGreaterThanOrEqual(9);
     await Promise.all(devices.map((d) => d.close()));
   } finally {
