@@ -56,7 +56,9 @@ export function startChannelThread(init: ChannelInit, logger: Logger): ChannelTh
     w.on("exit", (code) => {
       if (w !== worker) return;
       worker = null;
-      for (const id of [...pending.keys()]) settle(id)?.reject(new Error(`phone channel thread exited (${code})`));
+      // at a stop, in flight: the outbox marks them for sending again (at-least-once, as after a crash)
+      const why = closing ? "phone channel closed with the request in flight" : `phone channel thread exited (${code})`;
+      for (const id of [...pending.keys()]) settle(id)?.reject(new Error(why));
       if (closing) return;
       logger.error({ code }, "phone channel thread stopped; starting it again");
       setTimeout(() => closing || spawn(), RESTART_DELAY_MS).unref();

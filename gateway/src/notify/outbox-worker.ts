@@ -193,7 +193,9 @@ export class OutboxWorker {
         const { transient, message } = classifyError(err);
         const attempts = row.attempts + 1;
         const giveUp = !transient || attempts >= (this.o.maxAttempts ?? 12);
-        logger.warn({ alertId: row.alertId, notificationId: row.id, channel: row.channel, attempts, transient, err: message }, giveUp ? "notification failed" : "notification will be retried");
+        // a request cut off by our own stop is routine: it is sent again after the restart
+        const level = this.running ? "warn" : "info";
+        logger[level]({ alertId: row.alertId, notificationId: row.id, channel: row.channel, attempts, transient, err: message }, giveUp ? "notification failed" : "notification will be retried");
         this.settle(row, giveUp ? { status: "failed", lastError: message } : { status: "queued", lastError: message, nextAttemptAt: this.o.now() + backoffMs(attempts) }, giveUp ? "failed" : "retry");
       },
     );
