@@ -7,7 +7,6 @@ import mqtt, { Store, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import { topics, type AckPayload, type CmdPayload } from "@helpkey/shared";
 import { afterDurable } from "../store/wal-sync";
-import { corkPerTurn } from "./cork-per-turn";
 
 export interface MqttLinkOptions {
   url: string;
@@ -77,13 +76,9 @@ export class MqttLink {
     // Nagle off on our side too: an ack written after the PUBACK of its alarm would otherwise wait
     // for the broker's delayed ACK of that PUBACK, ~40 ms (TOOLCHAIN.md "aedes"). Every (re)connect
     // has a new socket.
-    // And a turn's PUBACKs and acks leave in one write (cork-per-turn.ts).
-    const tune = () => {
-      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-      corkPerTurn(client.stream);
-    };
-    tune();
-    client.on("connect", tune);
+    const noDelay = () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    noDelay();
+    client.on("connect", noDelay);
     client.on("message", (topic, payload) => o.onMessage(topic, payload));
     client.on("error", (err) => o.logger.error({ err }, "mqtt link error"));
     client.on("offline", () => o.logger.warn("mqtt link offline; reconnecting"));

@@ -1,13 +1,11 @@
 /**
  * Work that runs once at the end of an event-loop turn, after the turn's I/O callbacks, in a fixed
- * order: what the turn wrote to the broker link leaves first (ingest/cork-per-turn.ts: the acks
- * released by the last fsync must not wait for this turn's commits), then the ingest's group
- * commit, then the webhooks' and the outbox's (issue 4). The acks
+ * order: the ingest's group commit first, then the webhooks' and the outbox's (issue 4). The acks
  * and console frames of a turn's presses wait for the WAL fsync that starts after the ingest's
  * commit; with the ingest first, that fsync is under way while the other commits run, instead of
  * starting after them.
  */
-const LANES = ["link", "ingest", "writes", "outbox"] as const;
+const LANES = ["ingest", "writes", "outbox"] as const;
 export type Lane = (typeof LANES)[number];
 
 const queued = new Map<Lane, Set<() => void>>(LANES.map((lane) => [lane, new Set()]));
