@@ -85,16 +85,21 @@ export async function startCheckpointer(db: Db, o: CheckpointerOptions): Promise
   };
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   let gone = false;
+  let started = false;
   const ready = new Promise<void>((resolve, reject) => {
     const fail = (err: Error) => {
       reject(err);
-      if (closing || gone) return;
+      // before it was ready the start says so itself, once (below)
+      if (closing || gone || !started) return;
       gone = true;
       selfCheckpoint();
       o.logger.error({ err }, "the WAL checkpoint thread stopped; the database connection checkpoints itself again");
     };
     worker.on("message", (m: FromWorker) => {
-      if (m.t === "ready") resolve();
+      if (m.t === "ready") {
+        started = true;
+        resolve();
+      }
       else o.checkpointed?.(m.ms / 1000, m.log, m.copied);
     });
     worker.once("error", fail);
