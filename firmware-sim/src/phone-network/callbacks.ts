@@ -3,6 +3,8 @@
  * `X-Twilio-Signature` of the exact URL and form params (DESIGN.md "Notification policy": the
  * webhooks verify it and reject anything else).
  */
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import twilio from "twilio";
 import type { Logger } from "pino";
 
@@ -17,12 +19,7 @@ export interface CallbackResult {
 const WEBHOOK_TIMEOUT_MS = 15_000;
 
 /**
- * POST (form body) or GET (params in the query string, signed over the full URL with no params, as
- * Twilio does). Returns undefined when the request failed at the network level: like Twilio, the
- * network logs it and carries on.
- */
-/**
- * At most this many webhook requests at once, each its own connection while it runs. A storm makes
+ * At most this many webhook requests at once, over as many keep-alive connections. A storm makes
  * thousands of calls at a time, and unbounded callbacks took the gateway past its open-file limit,
  * which 19,000 device sockets nearly fill (bench, issue 4). Twilio's own egress is a bounded pool.
  */
@@ -39,6 +36,11 @@ async function webhookSlot(): Promise<() => void> {
   };
 }
 
+/**
+ * POST (form body) or GET (params in the query string, signed over the full URL with no params, as
+ * Twilio does). Returns undefined when the request failed at the network level: like Twilio, the
+ * network logs it and carries on.
+ */
 export async function sendSigned(
   url: string,
   params: FormParams,
@@ -52,6 +54,58 @@ export async function sendSigned(
   }
 }
 
+/**
+ * node:http with a keep-alive pool, not fetch: undici's streams and the two AbortSignals each fetch
+ * needed (the 15 s timeout and the network's shutdown) made the emulator's CPU the largest of the
+ * bench's helpers after the gateway itself, 74 % of a core at 1,000 presses/s, half of it fetch and
+ * its garbage (profile, issue 4). On a two-core machine that CPU was the gateway's.
+ */
+const agents = {
+  "http:": new HttpAgent({ keepAlive: true, maxSockets: MAX_CONCURRENT_WEBHOOKS }),
+  "https:": new HttpsAgent({ keepAlive: true, maxSockets: MAX_CONCURRENT_WEBHOOKS }),
+};
+
+/** Requests in flight per shutdown signal: one abort listener per signal, not one per request. */
+const inFlight = new WeakMap<AbortSignal, Set<ClientRequest>>();
+
+function track(signal: AbortSignal | undefined, req: ClientRequest): () => void {
+  if (!signal) return () => undefined;
+  let set = inFlight.get(signal);
+  if (!set) {
+    const mine = (set = new Set());
+    inFlight.set(signal, mine);
+    signal.addEventListener("abort", () => {
+      for (const r of mine) r.destroy(new Error("the phone network is shutting down"));
+      mine.clear();
+    }, { once: true });
+  }
+  set.add(req);
+  return () => set.delete(req);
+}
+
+function request(target: string, method: "GET" | "POST", headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<CallbackResult> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error("the phone network is shutting down"));
+    const url = new URL(target);
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const agent = agents[url.protocol as keyof typeof agents];
+    const req = send(url, { method, agent, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    const untrack = track(signal, req);
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`)), WEBHOOK_TIMEOUT_MS);
+    req.on("close", () => {
+      clearTimeout(timer);
+      untrack();
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 async function sendNow(
   url: string,
   params: FormParams,
@@ -62,21 +116,15 @@ async function sendNow(
   const method = opts.method ?? "POST";
   const target = method === "GET" ? `${url}${url.includes("?") ? "&" : "?"}${form.toString()}` : url;
   const signature = twilio.getExpectedTwilioSignature(opts.authToken, target, method === "GET" ? {} : params);
-  const timeout = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
+  const headers: Record<string, string> = {
+    "x-twilio-signature": signature,
+    "user-agent": "TwilioProxy/1.1 (helpkey phone-network emulator)",
+    ...(method === "POST" ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+  };
   try {
-    const res = await fetch(target, {
-      method,
-      headers: {
-        "x-twilio-signature": signature,
-        "user-agent": "TwilioProxy/1.1 (helpkey phone-network emulator)",
-        ...(method === "POST" ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-      },
-      ...(method === "POST" ? { body: form.toString() } : {}),
-      signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
-    });
-    const body = await res.text();
-    if (!res.ok) opts.log.warn({ url: target, status: res.status }, "webhook answered with an error (Twilio error 11200)");
-    return { status: res.status, body };
+    const res = await request(target, method, headers, method === "POST" ? form.toString() : undefined, opts.signal);
+    if (res.status < 200 || res.status > 299) opts.log.warn({ url: target, status: res.status }, "webhook answered with an error (Twilio error 11200)");
+    return res;
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     opts.log.warn({ url: target, err: (err as Error).message }, "webhook unreachable (Twilio error 11200)");
