@@ -159,7 +159,7 @@ async function main(o: BenchOptions): Promise<void> {
     live.log("starting the server…");
     server = await startServer(serverOpts);
     const hk = (): RunningServer => server!;
-    target = { name: "helpkey", pid: () => hk().pid, metrics: () => hk().metrics() };
+    target = { name: "helpkey", pid: () => hk().pid, metrics: () => hk().metrics(), helpers: () => [phone.cp.pid!, observer.cp.pid!] };
     await observe(observer, { t: "console", httpUrl: server.httpUrl, token: ADMIN_TOKEN });
     await sleep(1000);
     const rss0 = sampleProc(server.pid)!.rssBytes;
@@ -248,7 +248,7 @@ async function main(o: BenchOptions): Promise<void> {
 
     results.goals = goals(results);
     results.notes.push(
-      "Load generators, observers, the phone-network emulator and the server share the same 2 cores; the load generators' CPU is in the last column.",
+      "Load generators, observers, the phone-network emulator and the server share the same 2 cores; the load generators' CPU and the phone network's and console observer's are in the last two columns.",
       "Ack = device publishes the alarm → the gateway commits it (group commit per event-loop turn) → one fsync of the WAL for everything committed so far (store/wal-sync.ts) → the device receives the ack. Mosquitto echo = the same round trip through a broker with an MQTT client that answers at once, nothing stored.",
       "Press at the gateway → committed / on disk: the server's own share of an ack, from the alarm's arrival at the gateway to its commit and to the end of the fsync that covers it (hk_ingest_commit_seconds, hk_ingest_durable_seconds). The rest of the ack's time is the way in (device → broker thread → the gateway's link, waiting for its event loop) and the ack's way out.",
       `Outbox limits raised for the run (HK_SMS_PER_S=1000, HK_CALLS_PER_S=1000, HK_MAX_IN_FLIGHT 10); the phone network's people answer after 1 s and press 1, in simulated time 50× fast. Sustained: ${o.rate}/s for ${o.sustainedS} s over ${o.devices} devices, so most presses after the first ${Math.round(o.devices / o.rate)} s join an open alert. Before the storm every alert is closed (bench-only SQL through a second connection), so each storm press opens one. Storm acks are waited for up to 120 s after the window.`,

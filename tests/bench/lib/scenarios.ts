@@ -30,6 +30,8 @@ export interface Resources {
   /** helpkey's own share of a press's ack, mean ms from the press's arrival at the gateway to its commit and to its fsync */
   press?: { committedMs: number; durableMs: number };
   fleetCpuPct: number;
+  /** the phone-network emulator and the console observer together, % of one core */
+  helperCpuPct?: number;
 }
 
 /** What is measured: a process by pid, and (helpkey) its event-loop delay window. */
@@ -38,6 +40,8 @@ export interface Target {
   pid(): number;
   /** A /metrics scrape; it also starts a new event-loop window. */
   metrics?(): Promise<Map<string, number>>;
+  /** The bench's other processes on the same cores (phone network, console observer): their CPU is reported too. */
+  helpers?(): number[];
 }
 
 function eldFrom(m: Map<string, number> | undefined): Eld | null {
@@ -80,6 +84,8 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
   const m0 = await scrape(target); // starts a fresh event-loop window
   const a = sampleProc(target.pid());
   const fa = fleets.sum().cpuMs;
+  const helperCpuMs = () => (target.helpers?.() ?? []).reduce((sum, pid) => sum + (sampleProc(pid)?.cpuMs ?? 0), 0);
+  const ha = helperCpuMs();
   const t0 = performance.now();
   let peak = a?.rssBytes ?? 0;
   const peakTimer = setInterval(() => {
@@ -99,6 +105,7 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
     };
     const fsyncCount = delta("hk_wal_fsync_seconds_count");
     const wall = performance.now() - t0;
+    const hb = helperCpuMs();
     // the fleets report CPU every 500 ms: wait for a report that covers the end
     await sleep(600);
     const fb = fleets.sum().cpuMs;
@@ -114,6 +121,7 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
         ...(m1 ? { fsyncs: { count: fsyncCount, meanMs: meanMs("hk_wal_fsync_seconds") } } : {}),
         ...(m1 ? { press: { committedMs: meanMs("hk_ingest_commit_seconds"), durableMs: meanMs("hk_ingest_durable_seconds") } } : {}),
         fleetCpuPct: ((fb - fa) / (wall + 600)) * 100,
+        ...(target.helpers ? { helperCpuPct: ((hb - ha) / wall) * 100 } : {}),
       },
     };
   } finally {
