@@ -50,6 +50,8 @@ export interface SystemOptions {
    * (false: for tests that reach into aedes, and for a single-thread profile).
    */
   brokerThread?: boolean;
+  /** The event loop's utilisation as the outbox's in-flight limit sees it (tests of an overloaded loop). */
+  loopUtilization?: () => number;
 }
 
 export interface System {
@@ -183,7 +185,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 6. outbox worker
     worker = new OutboxWorker({
       ctx, channel: phone.channel, logger: logger.child({ part: "outbox" }), metrics, now, dispatch, publicUrl: twilioCfg.publicUrl,
-      rates: { ...config.rates, ...opts.rates },
+      rates: { ...config.rates, ...opts.rates }, ...(opts.loopUtilization ? { loopUtilization: opts.loopUtilization } : {}),
     });
     worker.start();
     closers.push(["outbox", () => worker!.stop()]);

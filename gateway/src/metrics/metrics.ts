@@ -30,6 +30,7 @@ export function createMetrics(registry = new Registry()) {
         this.set(sources.outboxDepth());
       },
     }),
+    outboxInFlightLimit: new Gauge({ name: "hk_outbox_in_flight_limit", help: "Provider requests the outbox may have in flight per channel: HK_MAX_IN_FLIGHT, lower while the event loop is overloaded", registers: [registry] }),
     sent: new Counter({ name: "hk_notifications_sent_total", help: "Provider requests by channel and result", labelNames: ["channel", "result"] as const, registers: [registry] }),
     ingestCommit: new Histogram({ name: "hk_ingest_commit_seconds", help: "Press received → committed (in the WAL, not yet fsynced)", buckets, registers: [registry] }),
     ingestDurable: new Histogram({ name: "hk_ingest_durable_seconds", help: "Press received → on disk (the WAL fsync done): what its ack and console frame wait for", buckets, registers: [registry] }),

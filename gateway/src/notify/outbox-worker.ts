@@ -11,6 +11,7 @@ import type { Metrics } from "../metrics/metrics";
 import { dueCascades, getAlert, nextCascadeDue, setCascadeDue } from "../store/alerts";
 import { atTurnEnd } from "../store/turn-end";
 import { getNotification, queuedCount, queueHead, requeueInFlight, updateNotification, type NotificationRow } from "../store/notifications";
+import { InFlightLimit } from "./in-flight-limit";
 import { classifyError, type PhoneChannel } from "./phone-channel";
 import { backoffMs, TokenBucket } from "./rate-limiter";
 
@@ -31,6 +32,8 @@ export interface OutboxOptions {
   publicUrl: string;
   rates: OutboxRates;
   maxAttempts?: number;
+  /** The event loop's utilisation since the last call, for the in-flight limit (default: measured; tests pass their own). */
+  loopUtilization?: () => number;
 }
 
 const IDLE_POLL_MS = 1000;
@@ -50,8 +53,19 @@ export class OutboxWorker {
   private inFlight = { sms: 0, call: 0 };
   private readonly sms: TokenBucket;
   private readonly calls: TokenBucket;
+  /** HK_MAX_IN_FLIGHT, lowered while the event loop is overloaded: the acks come first (in-flight-limit.ts). */
+  private readonly limit: InFlightLimit;
 
   constructor(private readonly o: OutboxOptions) {
+    this.limit = new InFlightLimit({
+      max: o.rates.maxInFlight,
+      ...(o.loopUtilization ? { utilization: o.loopUtilization } : {}),
+      onChange: (limit, u) =>
+        limit < o.rates.maxInFlight
+          ? o.logger.info({ limit, max: o.rates.maxInFlight, loop: Math.round(u * 100) / 100 }, "event loop overloaded: fewer provider requests at once, notifications wait in their queue")
+          : o.logger.info({ limit }, "event loop has room again: provider requests back to their limit"),
+    });
+    o.metrics.outboxInFlightLimit.set(this.limit.max);
     this.sms = new TokenBucket(o.rates.smsPerSecond, Math.max(1, Math.floor(o.rates.smsPerSecond)), o.now());
     this.calls = new TokenBucket(o.rates.callsPerSecond, Math.max(1, Math.floor(o.rates.callsPerSecond)), o.now());
   }
@@ -143,10 +157,12 @@ export class OutboxWorker {
     const t = now();
     let wait = IDLE_POLL_MS;
     const picked: NotificationRow[] = [];
+    const maxInFlight = this.limit.value;
+    this.o.metrics.outboxInFlightLimit.set(maxInFlight);
     for (const channel of ["sms", "call"] as const) {
       const bucket = channel === "sms" ? this.sms : this.calls;
       // only as many rows as may be sent now: every reply wakes the worker, and a storm's queue is long
-      const slots = this.o.rates.maxInFlight - this.inFlight[channel];
+      const slots = maxInFlight - this.inFlight[channel];
       if (slots <= 0) continue; // a reply wakes us
       for (const row of queueHead(ctx.db, channel, slots)) {
         if (row.nextAttemptAt > t) {
