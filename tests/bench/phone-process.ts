@@ -77,4 +77,6 @@ process.on("message", (raw) => {
 });
 process.on("disconnect", () => void stop());
 process.on("SIGINT", () => undefined);
+// the bench stops its helpers with SIGTERM: close the network (its callbacks) before leaving
+process.on("SIGTERM", () => void stop());
 send({ t: "ready", url: net.url, accountSid: net.accountSid, authToken: net.authToken });
