@@ -28,7 +28,7 @@ export interface Resources {
   /** group fsyncs of the WAL in the phase (helpkey): count and mean duration */
   fsyncs?: { count: number; meanMs: number };
   /** helpkey's own share of a press's ack, mean ms from the press's arrival at the gateway to its commit and to its fsync */
-  press?: { committedMs: number; durableMs: number };
+  press?: { committedMs: number; durableMs: number; /** share of presses whose arrival → on disk took over 20 ms (histogram bucket) */ durableOver20msPct?: number };
   fleetCpuPct: number;
   /** the phone-network emulator and the console observer together, % of one core */
   helperCpuPct?: number;
@@ -104,6 +104,10 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
       return n ? (delta(`${histogram}_sum`) / n) * 1000 : NaN;
     };
     const fsyncCount = delta("hk_wal_fsync_seconds_count");
+    const over20ms = () => {
+      const n = delta("hk_ingest_durable_seconds_count");
+      return n ? ((n - delta('hk_ingest_durable_seconds_bucket{le="0.02"}')) / n) * 100 : NaN;
+    };
     const wall = performance.now() - t0;
     const hb = helperCpuMs();
     // the fleets report CPU every 500 ms: wait for a report that covers the end
@@ -119,7 +123,7 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
         rssPeakMB: Math.max(peak, b?.rssBytes ?? 0) / 2 ** 20,
         eld,
         ...(m1 ? { fsyncs: { count: fsyncCount, meanMs: meanMs("hk_wal_fsync_seconds") } } : {}),
-        ...(m1 ? { press: { committedMs: meanMs("hk_ingest_commit_seconds"), durableMs: meanMs("hk_ingest_durable_seconds") } } : {}),
+        ...(m1 ? { press: { committedMs: meanMs("hk_ingest_commit_seconds"), durableMs: meanMs("hk_ingest_durable_seconds"), durableOver20msPct: over20ms() } } : {}),
         fleetCpuPct: ((fb - fa) / (wall + 600)) * 100,
         ...(target.helpers ? { helperCpuPct: ((hb - ha) / wall) * 100 } : {}),
       },
