@@ -18,7 +18,7 @@ export type ObserverCommand =
   | { t: "clock"; id: number }
   | { t: "exit" };
 
-/** [device index, received at, 1 = alert.created | 2 = alert.pressed, alertId] */
+/** [device index, received at, 1 = alert.created | 2 = alert.pressed | 3 = alert.acknowledged (a contact claimed it), alertId] */
 export type ConsoleSample = [number, number, number, number];
 /** [device index, seq, received at] */
 export type HopSample = [number, number, number];
@@ -50,9 +50,9 @@ function onConsoleFrame(data: WebSocket.RawData): void {
   const at = hrNow();
   const f = JSON.parse(String(data)) as { type: string; alert?: { id: number; deviceId: string } };
   frames[f.type] = (frames[f.type] ?? 0) + 1;
-  if ((f.type === "alert.created" || f.type === "alert.pressed") && f.alert) {
+  if ((f.type === "alert.created" || f.type === "alert.pressed" || f.type === "alert.acknowledged") && f.alert) {
     const idx = indexOfDeviceId(f.alert.deviceId);
-    if (idx !== null) consoleSamples.push([idx, at, f.type === "alert.created" ? 1 : 2, f.alert.id]);
+    if (idx !== null) consoleSamples.push([idx, at, f.type === "alert.created" ? 1 : f.type === "alert.pressed" ? 2 : 3, f.alert.id]);
     if (immediate) flush();
   }
 }

@@ -181,9 +181,10 @@ async function main(o: BenchOptions): Promise<void> {
     fleets.flushMode(true);
     observer.send({ t: "flush", immediate: true });
     phone.send({ t: "flush", immediate: true });
+    const claimed = (p: { index: number; at: number }) => obs.console.some((c) => c[0] === p.index && c[1] >= p.at && c[2] === 3);
     const seenBoth = (p: { index: number; at: number }) =>
-      obs.console.some((c) => c[0] === p.index && c[1] >= p.at) && obs.phone.some((s) => s[0] === p.index && s[1] >= p.at);
-    const quiet = await measured(target, fleets, () => quietPresses(fleets, o.quiet, o.quietGapMs, seenBoth));
+      obs.console.some((c) => c[0] === p.index && c[1] >= p.at && c[2] !== 3) && obs.phone.some((s) => s[0] === p.index && s[1] >= p.at);
+    const quiet = await measured(target, fleets, () => quietPresses(fleets, o.quiet, o.quietGapMs, seenBoth, claimed));
     results.helpkey.quiet = { ...analyzeHelpkey(fleets, obs, quiet.result), res: quiet.res };
     fleets.flushMode(false);
     observer.send({ t: "flush", immediate: false });

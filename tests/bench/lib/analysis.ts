@@ -37,7 +37,8 @@ export function analyzeHelpkey(fleets: FleetPool, obs: Observations, w: PhaseWin
   const presses = w.presses;
   const acked = presses.filter((p) => p.ackAt !== undefined);
   const all = allPressTimes(fleets);
-  const consoleAll = indexByDevice(obs.console, (s) => s[0], (s) => s[1]);
+  // a press's console event is the alert.created or alert.pressed that follows it (not a claim)
+  const consoleAll = indexByDevice(obs.console, (s) => s[0], (s) => s[1], (s) => s[2] !== 3);
   const consoleCreated = indexByDevice(obs.console, (s) => s[0], (s) => s[1], (s) => s[2] === 1);
   const con = latencies(presses, consoleAll, all);
   // A press that opened an alert is one whose device's next console event is alert.created.

@@ -21,7 +21,8 @@ plot docs/bench/latency.svg.
   --storm-s W          every device presses once within W seconds (default 10)
   --quiet N            quiet presses, one at a time (default 300)
   --quiet-gap-ms G     pause after each quiet press is acked, seen on the console and at the
-                       phone network, so its SMS/call traffic is over before the next (default 200)
+                       phone network, and its alert claimed (the contact pressed 1), so its
+                       SMS/call traffic is over before the next (default 200)
   --no-peer            skip Mosquitto (no ratios)
   --profile            run the server under node --cpu-prof; prints its hottest functions
   --log-level L        the server's HK_LOG_LEVEL (default info, as deployed)

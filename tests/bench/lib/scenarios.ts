@@ -177,7 +177,7 @@ export interface PhaseWindow {
  * One press at a time: the next only after this one's ack and observations arrived (or 10 s).
  * `observed(p)` says whether the other observers have seen it.
  */
-export async function quietPresses(fleets: FleetPool, n: number, gapMs: number, observed: (p: Press) => boolean): Promise<PhaseWindow> {
+export async function quietPresses(fleets: FleetPool, n: number, gapMs: number, observed: (p: Press) => boolean, settled?: (p: Press) => boolean): Promise<PhaseWindow> {
   const from = hrNow();
   const step = Math.max(1, Math.floor(fleets.total / n));
   for (let i = 0; i < n; i++) {
@@ -189,7 +189,10 @@ export async function quietPresses(fleets: FleetPool, n: number, gapMs: number, 
       press ??= [...fleets.presses.values()].find((p) => p.index === index && p.at >= before);
       return Boolean(press && press.ackAt !== undefined && observed(press));
     }, 10_000, 1);
-    // the previous alarm's SMS, call and their callbacks finish before the next press: quiet
+    // quiet: the alarm's call is answered and claimed (its contact presses 1), and its last texts
+    // and callbacks are over, before the next press. A claim that does not come holds nothing up.
+    const pressed = press;
+    if (settled && pressed) await waitUntil(() => settled(pressed), 5_000, 1);
     await sleep(gapMs);
   }
   const to = hrNow();
