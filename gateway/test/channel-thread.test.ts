@@ -1,4 +1,5 @@
 /** The twilio SDK on its thread: requests and provider errors cross intact; a thread that dies is replaced. */
+import { readdirSync, readFileSync } from "node:fs";
 import pino from "pino";
 import { afterEach, expect, it } from "vitest";
 import { createPhoneNetwork, type PhoneNetwork } from "@helpkey/firmware-sim/phone-network";
@@ -53,4 +54,27 @@ it("a thread that dies fails its requests as transient and is started again", as
   while ((!thread.worker || thread.worker === first) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const { sid } = await thread.sendSms(sms("+8613800000003"));
   expect(net.messages.map((m) => m.sid)).toContain(sid);
+});
+
+/** Each thread of this process (Linux: /proc/self/task) with its nice value. */
+function niceByThread(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      out.set(tid, Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])); // field 19: nice
+    } catch {
+      /* the thread ended meanwhile */
+    }
+  }
+  return out;
+}
+
+it.runIf(process.platform === "linux")("runs at a lower CPU priority than the alarm path (Linux only: nice values are per thread there)", async () => {
+  const before = niceByThread();
+  const { thread } = await setup();
+  await thread.sendSms(sms("+8613800000001")); // booted
+  const added = [...niceByThread()].filter(([tid]) => !before.has(tid));
+  expect(added.map(([, nice]) => nice)).toContain(before.get(String(process.pid))! + 10);
+  expect(niceByThread().get(String(process.pid))).toBe(before.get(String(process.pid))); // the event loop keeps its own
 });

@@ -1,11 +1,15 @@
 /**
  * The phone-channel thread (channel-thread.ts): the twilio SDK and its HTTP client, with their own
  * event loop. Each request arrives as a message and its reply (a sid, or the provider's error)
- * goes back; nothing else crosses.
+ * goes back; nothing else crosses. The thread runs at a lower CPU priority (background-priority.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { lowerThisThreadPriority } from "./background-priority";
 import type { ChannelError, ChannelInit, FromChannel, ToChannel } from "./channel-messages";
 import { createTwilioChannel } from "./twilio-channel";
+
+// the alarm path (event loop, broker thread) first when the cores are full
+lowerThisThreadPriority();
 
 const port = parentPort!;
 const channel = createTwilioChannel(workerData as ChannelInit);

@@ -14,10 +14,14 @@
  * queued has completed. fsync flushes the file (the inode), whichever descriptor asks, so the
  * frames SQLite wrote through its own descriptor are covered.
  *
+ * The sync is fdatasync, as SQLite's own on Linux: the data and the file's size, without its
+ * timestamps. For 40 KiB appends on the bench machine, p50 / p99 0.25 / 0.34 ms against fsync's
+ * 0.27 / 0.50–0.89 ms (/tmp probe, 400 syncs each).
+ *
  * Recovery after a power cut is SQLite's own: WAL frames with valid checksums up to the last
  * commit record are replayed; an fsynced WAL holds every transaction committed before the fsync.
  */
-import { fsync, openSync, closeSync, existsSync } from "node:fs";
+import { fdatasync, openSync, closeSync, existsSync } from "node:fs";
 import type { Db } from "../db/open";
 
 type Callback = () => void;
@@ -65,7 +69,7 @@ class WalSync {
     const t0 = performance.now();
     const state = { finished: false, ok: false };
     this.started.push({ batch, state });
-    fsync(this.fd, (err) => {
+    fdatasync(this.fd, (err) => {
       this.inFlight--;
       this.hooks.synced?.((performance.now() - t0) / 1000, batch.length);
       if (err) this.hooks.error(err); // not durable: release nothing (devices retransmit; consoles resume by number)
