@@ -29,7 +29,7 @@ function setup() {
 it("copies the WAL on its thread and keeps it bounded under a steady stream of commits", async () => {
   const { db, insert } = setup();
   const seen: { pages: number; copied: number }[] = [];
-  cp = await startCheckpointer(db, { logger: pino({ level: "silent" }), intervalMs: 10, connectionPages: 64, checkpointed: (_s, pages, copied) => seen.push({ pages, copied }) });
+  cp = await startCheckpointer(db, { logger: pino({ level: "silent" }), intervalMs: 10, connectionPages: 64, minPages: 1, checkpointed: (_s, pages, copied) => seen.push({ pages, copied }) });
   expect(autocheckpoint(db)).toBe(64);
   const row = "x".repeat(3000); // about one page per commit
   const until = Date.now() + 1500;
@@ -47,6 +47,39 @@ it("copies the WAL on its thread and keeps it bounded under a steady stream of c
   expect((db.$client.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n).toBe(commits);
   await cp.close();
   expect(autocheckpoint(db)).toBe(1000); // SQLite's default again
+});
+
+it("leaves a small WAL alone until enough pages wait, so a quiet commit does not rewind the WAL (and sync its header)", async () => {
+  const { db, insert } = setup();
+  db.$client.pragma("wal_checkpoint(TRUNCATE)"); // the migrations' pages out of the way
+  const seen: number[] = [];
+  cp = await startCheckpointer(db, { logger: pino({ level: "silent" }), intervalMs: 10, minPages: 40, checkpointed: (_s, pages) => seen.push(pages) });
+  const row = "x".repeat(3000); // about one page per commit
+  for (let i = 0; i < 10; i++) insert.run(row);
+  await new Promise((r) => setTimeout(r, 200)); // twenty intervals
+  expect(seen).toEqual([]);
+  const before = walPages(db);
+  expect(before).toBeGreaterThanOrEqual(10);
+  insert.run(row); // not the first commit after a full checkpoint: the WAL grows on, no rewind
+  expect(walPages(db)).toBeGreaterThan(before);
+
+  for (let i = 0; i < 40; i++) insert.run(row);
+  const deadline = Date.now() + 5_000;
+  while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  expect(seen.length).toBeGreaterThan(0);
+  expect(seen[0]).toBeGreaterThanOrEqual(40);
+});
+
+it("checkpoints a small WAL once its pages have waited maxWaitMs", async () => {
+  const { db, insert } = setup();
+  db.$client.pragma("wal_checkpoint(TRUNCATE)");
+  const seen: number[] = [];
+  cp = await startCheckpointer(db, { logger: pino({ level: "silent" }), intervalMs: 10, minPages: 1_000, maxWaitMs: 100, checkpointed: (_s, pages) => seen.push(pages) });
+  insert.run("x".repeat(3000));
+  const t0 = Date.now();
+  while (seen.length === 0 && Date.now() - t0 < 5_000) await new Promise((r) => setTimeout(r, 10));
+  expect(seen.length).toBe(1);
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
 });
 
 it("gives checkpoints back to the connection when the thread dies", async () => {
