@@ -101,7 +101,7 @@ async function main(o: BenchOptions): Promise<void> {
   let target: Target | null = null;
   const results: Results = {
     date: new Date().toISOString(), command: `pnpm bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`, machine: machine(),
-    options: { ...o }, settings: { HK_SMS_PER_S: "1000", HK_CALLS_PER_S: "1000", HK_MAX_IN_FLIGHT: "10 (default)", HK_LOG_LEVEL: o.logLevel, scrypt: "device secrets at DEVICE_PARAMS (N=2^10)" },
+    options: { ...o }, settings: { HK_SMS_PER_S: String(o.smsPerS), HK_CALLS_PER_S: String(o.callsPerS), HK_MAX_IN_FLIGHT: "10 (default)", HK_LOG_LEVEL: o.logLevel, scrypt: "device secrets at DEVICE_PARAMS (N=2^10)" },
     helpkey: {}, goals: [], notes: [],
   };
   const spread = o.quick ? 500 : 2000;
@@ -154,7 +154,7 @@ async function main(o: BenchOptions): Promise<void> {
     const ports = { http: await freePort(), mqtt: await freePort() };
     const serverOpts = {
       root: ROOT, dataDir, logFile: serverLog, httpPort: ports.http, mqttPort: ports.mqtt, adminToken: ADMIN_TOKEN, cpuProfDir: profDir,
-      env: { HK_TWILIO_API_URL: phoneUrl, TWILIO_AUTH_TOKEN: PHONE_TOKEN, HK_SMS_PER_S: "1000", HK_CALLS_PER_S: "1000", HK_LOG_LEVEL: o.logLevel },
+      env: { HK_TWILIO_API_URL: phoneUrl, TWILIO_AUTH_TOKEN: PHONE_TOKEN, HK_SMS_PER_S: String(o.smsPerS), HK_CALLS_PER_S: String(o.callsPerS), HK_LOG_LEVEL: o.logLevel },
     };
     live.log("starting the server…");
     server = await startServer(serverOpts);
@@ -252,7 +252,7 @@ async function main(o: BenchOptions): Promise<void> {
       "Load generators, observers, the phone-network emulator and the server share the same 2 cores; the load generators' CPU and the phone network's and console observer's are in the last two columns.",
       "Ack = device publishes the alarm → the gateway commits it (group commit per event-loop turn) → one fsync of the WAL for everything committed so far (store/wal-sync.ts) → the device receives the ack. Mosquitto echo = the same round trip through a broker with an MQTT client that answers at once, nothing stored.",
       "Press at the gateway → committed / on disk: the server's own share of an ack, from the alarm's arrival at the gateway to its commit and to the end of the fsync that covers it (hk_ingest_commit_seconds, hk_ingest_durable_seconds). The rest of the ack's time is the way in (device → broker thread → the gateway's link, waiting for its event loop) and the ack's way out.",
-      `Outbox limits raised for the run (HK_SMS_PER_S=1000, HK_CALLS_PER_S=1000, HK_MAX_IN_FLIGHT 10); the phone network's people answer after 1 s and press 1, in simulated time 50× fast. Sustained: ${o.rate}/s for ${o.sustainedS} s over ${o.devices} devices, so most presses after the first ${Math.round(o.devices / o.rate)} s join an open alert. Before the storm every alert is closed (bench-only SQL through a second connection), so each storm press opens one. Storm acks are waited for up to 120 s after the window.`,
+      `Outbox limits for the run: HK_SMS_PER_S=${o.smsPerS}, HK_CALLS_PER_S=${o.callsPerS}, HK_MAX_IN_FLIGHT 10 (the gateway's defaults: 1, 1, 10); the phone network's people answer after 1 s and press 1, in simulated time 50× fast. Sustained: ${o.rate}/s for ${o.sustainedS} s over ${o.devices} devices, so most presses after the first ${Math.round(o.devices / o.rate)} s join an open alert. Before the storm every alert is closed (bench-only SQL through a second connection), so each storm press opens one. Storm acks are waited for up to 120 s after the window.`,
     );
     const md = markdown(results);
     process.stdout.write(`\n${md}\n`);

@@ -126,7 +126,7 @@ export function goals(r: Results): Results["goals"] {
   const add = (goal: string, v: number | undefined, limit: number, unit = "ms") =>
     g.push({ goal, value: v === undefined || !Number.isFinite(v) ? "not measured" : `${fmtMs(v)} ${unit}`, met: v === undefined || !Number.isFinite(v) ? null : v <= limit });
   const h = r.helpkey;
-  add("ack after durable commit p99 ≤ 20 ms at the sustained rate", h.sustained?.ack.summary?.p99, 20);
+  add(`ack after durable commit p99 ≤ 20 ms at the sustained rate (outbox: ${r.settings.HK_SMS_PER_S} SMS/s, ${r.settings.HK_CALLS_PER_S} calls/s)`, h.sustained?.ack.summary?.p99, 20);
   add("quiet press → console p50 ≤ 2 ms", h.quiet?.console?.summary?.p50, 2);
   add("quiet press → console p99 ≤ 10 ms", h.quiet?.console?.summary?.p99, 10);
   add("press → first Twilio request p99 ≤ 50 ms (quiet)", h.quiet?.twilio?.summary?.p99, 50);
