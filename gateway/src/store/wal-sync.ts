@@ -15,8 +15,8 @@
  * frames SQLite wrote through its own descriptor are covered.
  *
  * The sync is fdatasync, as SQLite's own on Linux: the data and the file's size, without its
- * timestamps. For 40 KiB appends on the bench machine, p50 / p99 0.25 / 0.34 ms against fsync's
- * 0.27 / 0.50–0.89 ms (/tmp probe, 400 syncs each).
+ * timestamps. For 40 KiB appends on the bench machine, p50 / p99 0.26 / 0.32–0.38 ms against
+ * fsync's 0.25 / 0.77–1.03 ms (`pnpm tsx tests/bench/sync-probe.ts`, 400 syncs each, twice).
  *
  * Recovery after a power cut is SQLite's own: WAL frames with valid checksums up to the last
  * commit record are replayed; an fsynced WAL holds every transaction committed before the fsync.
