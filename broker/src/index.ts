@@ -1,4 +1,5 @@
 /** @helpkey/broker: the embedded Aedes MQTT broker (DESIGN.md "Parts", "Device protocol"). */
 export { createBroker } from "./create-broker";
+export { registerLoopDelay } from "./loop-delay";
 export { startBrokerThread, type BrokerThread, type BrokerThreadOptions } from "./thread/broker-thread";
 export type { BrokerOptions, Credentials, HkBroker, Identity, InProcessBroker, RateLimit } from "./types";

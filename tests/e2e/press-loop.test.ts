@@ -42,6 +42,9 @@ describe("a press travels the whole loop", () => {
       expect(value("hk_ingest_commit_seconds_count")).toBe(1);
       expect(value("hk_ingest_durable_seconds_count")).toBe(1);
       expect(value("hk_ingest_durable_seconds_sum")).toBeGreaterThan(value("hk_ingest_commit_seconds_sum"));
+      // the delay of both event loops the alarm and its ack went through: the gateway's and the broker thread's
+      expect(metrics).toMatch(/^hk_event_loop_delay_seconds\{stat="p99"\} \d/m);
+      expect(metrics).toMatch(/^hk_broker_event_loop_delay_seconds\{stat="p99"\} \d/m);
 
       const list = await sys.api<AlertView[]>("GET", "/api/alerts");
       expect(list.status).toBe(200);

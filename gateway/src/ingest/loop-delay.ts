@@ -1,44 +1,10 @@
-/**
- * Event-loop delay of the gateway process as a metric: everything the system does for a press
- * (broker, ingest, commit, acks, console) runs on this one loop, so its stalls are press latency.
- * prom-client's nodejs_eventloop_lag_* samples every 10 ms and reports the sampling interval itself
- * as delay (an idle loop shows ~10 ms); this samples every 2 ms and reports only the excess.
- * Like nodejs_eventloop_lag_*, each scrape reports the window since the previous scrape.
- */
-import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
-import { Gauge, Histogram, type Registry } from "prom-client";
+/** The gateway's event-loop delay (registered through the broker package's helper) and the WAL fsync histogram. */
+import { registerLoopDelay as registerThreadLoopDelay } from "@helpkey/broker";
+import { Histogram, type Registry } from "prom-client";
 
-const RESOLUTION_MS = 2;
-let histogram: IntervalHistogram | null = null;
-
-/** One histogram per process, however many registries (tests start several systems in one process). */
-function sharedHistogram(): IntervalHistogram {
-  if (!histogram) {
-    histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-    histogram.enable();
-  }
-  return histogram;
-}
-
+/** hk_event_loop_delay_seconds: everything the gateway does for a press (ingest, commit, acks, console) runs on this loop. */
 export function registerLoopDelay(registry: Registry): void {
-  if (registry.getSingleMetric("hk_event_loop_delay_seconds")) return;
-  const h = sharedHistogram();
-  const excess = (ns: number) => Math.max(0, ns / 1e9 - RESOLUTION_MS / 1000);
-  new Gauge({
-    name: "hk_event_loop_delay_seconds",
-    help: `Event-loop delay beyond the ${RESOLUTION_MS} ms sampling interval, since the previous scrape`,
-    labelNames: ["stat"] as const,
-    registers: [registry],
-    collect() {
-      if (h.count > 0) {
-        this.set({ stat: "p50" }, excess(h.percentile(50)));
-        this.set({ stat: "p99" }, excess(h.percentile(99)));
-        this.set({ stat: "max" }, excess(h.max));
-        this.set({ stat: "mean" }, excess(h.mean));
-      }
-      h.reset();
-    },
-  });
+  registerThreadLoopDelay(registry, "hk_event_loop_delay_seconds", "the gateway's event loop");
 }
 
 /** How long each group fsync of the WAL takes (store/wal-sync.ts): acks and console frames wait for it. */

@@ -93,11 +93,12 @@ export function markdown(r: Results): string {
     if (hk?.created !== undefined) out.push(`| ${sc}: presses that opened an alert / joined an open one | – | ${hk.created} / ${hk.joined} |`);
   }
   out.push("");
-  out.push("| phase | system | wall s | server CPU % (200 = both cores) | RSS end / peak MB | event-loop delay p50 / p99 / max ms | WAL fsyncs (mean ms) | press at the gateway → committed / on disk, mean ms (share on disk after > 20 ms) | load generators CPU % | phone network + console observer CPU % |");
+  out.push("| phase | system | wall s | server CPU % (200 = both cores) | RSS end / peak MB | event-loop delay p50 / p99 / max ms: gateway; broker thread | WAL fsyncs (mean ms) | press at the gateway → committed / on disk, mean ms (share on disk after > 20 ms) | load generators CPU % | phone network + console observer CPU % |");
   out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   const res = (phase: string, system: string, x: Resources | undefined) => {
     if (!x) return;
-    const eld = x.eld ? `${fmtMs(x.eld.p50)} / ${fmtMs(x.eld.p99)} / ${fmtMs(x.eld.max)}` : "–";
+    const fmtEld = (e: Resources["eld"] | undefined) => (e ? `${fmtMs(e.p50)} / ${fmtMs(e.p99)} / ${fmtMs(e.max)}` : null);
+    const eld = [fmtEld(x.eld), fmtEld(x.brokerEld)].filter((e) => e !== null).join("; ") || "–";
     const fs = x.fsyncs ? `${x.fsyncs.count} (${fmtMs(x.fsyncs.meanMs)})` : "–";
     const over = x.press?.durableOver20msPct;
     const press = x.press && Number.isFinite(x.press.durableMs) ? `${fmtMs(x.press.committedMs)} / ${fmtMs(x.press.durableMs)}${over !== undefined && Number.isFinite(over) ? ` (${over < 0.1 ? over.toFixed(2) : over.toFixed(1)} % > 20 ms)` : ""}` : "–";

@@ -25,6 +25,8 @@ export interface Resources {
   rssEndMB: number;
   rssPeakMB: number;
   eld: Eld | null;
+  /** the broker thread's event-loop delay (helpkey with its broker on a thread) */
+  brokerEld?: Eld | null;
   /** group fsyncs of the WAL in the phase (helpkey): count and mean duration */
   fsyncs?: { count: number; meanMs: number };
   /** helpkey's own share of a press's ack, mean ms from the press's arrival at the gateway to its commit and to its fsync */
@@ -44,8 +46,8 @@ export interface Target {
   helpers?(): number[];
 }
 
-function eldFrom(m: Map<string, number> | undefined): Eld | null {
-  const v = (stat: string) => (m?.get(`hk_event_loop_delay_seconds{stat="${stat}"}`) ?? NaN) * 1000;
+function eldFrom(m: Map<string, number> | undefined, metric = "hk_event_loop_delay_seconds"): Eld | null {
+  const v = (stat: string) => (m?.get(`${metric}{stat="${stat}"}`) ?? NaN) * 1000;
   return Number.isFinite(v("p99")) ? { p50: v("p50"), p99: v("p99"), max: v("max"), mean: v("mean") } : null;
 }
 
@@ -122,6 +124,7 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
         rssEndMB: (b?.rssBytes ?? 0) / 2 ** 20,
         rssPeakMB: Math.max(peak, b?.rssBytes ?? 0) / 2 ** 20,
         eld,
+        ...(m1 ? { brokerEld: eldFrom(m1, "hk_broker_event_loop_delay_seconds") } : {}),
         ...(m1 ? { fsyncs: { count: fsyncCount, meanMs: meanMs("hk_wal_fsync_seconds") } } : {}),
         ...(m1 ? { press: { committedMs: meanMs("hk_ingest_commit_seconds"), durableMs: meanMs("hk_ingest_durable_seconds"), durableOver20msPct: over20ms() } } : {}),
         fleetCpuPct: ((fb - fa) / (wall + 600)) * 100,
