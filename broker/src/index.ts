@@ -1,5 +1,6 @@
 /** @helpkey/broker: the embedded Aedes MQTT broker (DESIGN.md "Parts", "Device protocol"). */
 export { createBroker } from "./create-broker";
+export { registerGcPauses } from "./gc-pauses";
 export { registerLoopDelay } from "./loop-delay";
 export { startBrokerThread, type BrokerThread, type BrokerThreadOptions } from "./thread/broker-thread";
 export type { BrokerOptions, Credentials, HkBroker, Identity, InProcessBroker, RateLimit } from "./types";

@@ -1,20 +1,35 @@
 /**
- * `pnpm tsx tests/bench/rss-baseline.ts [N]`: what one idle connection costs in RSS, layer by layer,
- * to explain the bench's "RSS per connected device" (issue 4). In a child process each time:
+ * `pnpm tsx tests/bench/rss-baseline.ts [N] [--heap]`: what one idle connection costs in RSS, layer by
+ * layer, to explain the bench's "RSS per connected device" (issue 4). In a child process each time:
  * - net:    a bare Node TCP server holding N sockets (the floor for any Node broker);
  * - broker: our broker (aedes 1.2 + policies) with N devices connected and subscribed, no gateway.
  * The bench's own figure adds the gateway (device and household caches, the retained statuses).
+ * `--heap` also shows what one broker connection holds on the V8 heap, by object kind.
  */
-import { fork } from "node:child_process";
-import { connect } from "node:net";
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { topics } from "@helpkey/shared";
 import { encodeConnect, encodeSubscribe } from "@helpkey/firmware-sim/fleet/mqtt-codec";
+import { heapGrowth } from "./lib/heap-diff";
 
-const HELP = `Usage: pnpm tsx tests/bench/rss-baseline.ts [N]   (N idle connections per layer, default 5000)`;
+/** Connections made before the first heap snapshot, so one-time costs (code, caches) stay out of the per-connection figure. */
+const WARM = 200;
+
+const HELP = `Usage: pnpm tsx tests/bench/rss-baseline.ts [N] [--heap]
+  N       idle connections per layer, 100 to 19000 (default 5000)
+  --heap  also: what one broker connection holds on the V8 heap, by object kind: two heap
+          snapshots of the broker, after ${WARM} connections and after N more (a few seconds and
+          a few hundred MB of disk in a temporary directory, removed afterwards)`;
+
+type Reply = { port?: number; rss?: number; snapshot?: string };
 
 async function child(mode: string): Promise<void> {
   const { createServer } = await import("node:net");
+  const { writeHeapSnapshot } = await import("node:v8");
   let port: number;
   if (mode === "net") {
     const server = createServer((s) => s.on("data", () => undefined));
@@ -30,22 +45,23 @@ async function child(mode: string): Promise<void> {
     port = broker.port;
   }
   process.send!({ port });
-  process.on("message", () => {
+  process.on("message", (m: { snapshot?: string }) => {
     (globalThis as { gc?: () => void }).gc?.();
-    setTimeout(() => process.send!({ rss: process.memoryUsage().rss }), 500);
+    setTimeout(() => process.send!(m.snapshot ? { snapshot: writeHeapSnapshot(m.snapshot) } : { rss: process.memoryUsage().rss }), 500);
   });
 }
 
-async function measure(mode: string, n: number): Promise<number> {
+function start(mode: string): { cp: ChildProcess; ask: (m: object) => Promise<Reply> } {
   const cp = fork(fileURLToPath(import.meta.url), ["--child", mode], { execArgv: ["--import", "tsx", "--expose-gc"] });
-  const next = () => new Promise<{ port?: number; rss?: number }>((r) => cp.once("message", (m) => r(m as { port?: number; rss?: number })));
-  const { port } = await next();
-  cp.send("rss");
-  const before = (await next()).rss!;
-  const sockets = [];
-  for (let i = 0; i < n; i++) {
+  const next = () => new Promise<Reply>((r) => cp.once("message", (m) => r(m as Reply)));
+  return { cp, ask: (m) => (cp.send(m), next()) };
+}
+
+/** Devices `from` … `to - 1` connect, subscribe as a real device does, and stay idle. */
+async function connectDevices(port: number, from: number, to: number, sockets: Socket[]): Promise<void> {
+  for (let i = from; i < to; i++) {
     const id = `rss-${i}`;
-    const s = connect({ host: "127.0.0.1", port: port!, localAddress: `127.0.0.${2 + (i % 4)}` });
+    const s = connect({ host: "127.0.0.1", port, localAddress: `127.0.0.${2 + (i % 4)}` });
     s.on("error", () => undefined);
     s.on("connect", () => {
       s.write(encodeConnect({ clientId: id, username: id, password: "x", keepaliveS: 600, will: { topic: topics.status(id), payload: '{"online":false}', qos: 1, retain: true } }));
@@ -55,11 +71,43 @@ async function measure(mode: string, n: number): Promise<number> {
     if (i % 500 === 499) await new Promise((r) => setTimeout(r, 100));
   }
   await new Promise((r) => setTimeout(r, 3000));
-  cp.send("rss");
-  const after = (await next()).rss!;
-  for (const s of sockets) s.destroy();
-  cp.kill();
-  return (after - before) / n / 1024;
+}
+
+async function measure(mode: string, n: number): Promise<number> {
+  const { cp, ask } = start(mode);
+  const sockets: Socket[] = [];
+  try {
+    const { port } = await new Promise<Reply>((r) => cp.once("message", (m) => r(m as Reply)));
+    const before = (await ask({})).rss!;
+    await connectDevices(port!, 0, n, sockets);
+    const after = (await ask({})).rss!;
+    return (after - before) / n / 1024;
+  } finally {
+    for (const s of sockets) s.destroy();
+    cp.kill();
+  }
+}
+
+async function heapPerConnection(n: number): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "hk-heap-"));
+  const { cp, ask } = start("broker");
+  const sockets: Socket[] = [];
+  try {
+    const { port } = await new Promise<Reply>((r) => cp.once("message", (m) => r(m as Reply)));
+    await connectDevices(port!, 0, WARM, sockets);
+    const before = (await ask({ snapshot: path.join(dir, "before.heapsnapshot") })).snapshot!;
+    await connectDevices(port!, WARM, WARM + n, sockets);
+    const after = (await ask({ snapshot: path.join(dir, "after.heapsnapshot") })).snapshot!;
+    const rows = heapGrowth(before, after, n);
+    const total = rows.reduce((sum, r) => sum + r.bytesPer, 0);
+    console.log(`\nbroker V8 heap per connection: ${(total / 1024).toFixed(1)} KiB (after ${WARM} connections, ${n} more), largest kinds:`);
+    console.log("| bytes | objects | kind |\n|---:|---:|---|");
+    for (const r of rows.slice(0, 25)) console.log(`| ${r.bytesPer.toFixed(0)} | ${r.objectsPer.toFixed(2)} | ${r.kind} |`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    cp.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[2] === "--child") {
@@ -67,10 +115,12 @@ if (process.argv[2] === "--child") {
 } else if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(HELP);
 } else {
-  const n = Number(process.argv[2] ?? 5000);
-  if (!Number.isInteger(n) || n < 100 || n > 19_000) {
+  const args = process.argv.slice(2).filter((a) => a !== "--heap");
+  const n = Number(args[0] ?? 5000);
+  if (!Number.isInteger(n) || n < 100 || n > 19_000 || args.length > 1) {
     console.error(`N must be a whole number from 100 to 19000\n${HELP}`);
     process.exit(2);
   }
   for (const mode of ["net", "broker"]) console.log(`${mode.padEnd(7)} ${(await measure(mode, n)).toFixed(1)} KiB RSS per idle connection (${n} connections)`);
+  if (process.argv.includes("--heap")) await heapPerConnection(n);
 }

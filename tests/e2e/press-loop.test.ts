@@ -45,6 +45,9 @@ describe("a press travels the whole loop", () => {
       // the delay of both event loops the alarm and its ack went through: the gateway's and the broker thread's
       expect(metrics).toMatch(/^hk_event_loop_delay_seconds\{stat="p99"\} \d/m);
       expect(metrics).toMatch(/^hk_broker_event_loop_delay_seconds\{stat="p99"\} \d/m);
+      // and how much of their stalls were garbage collection
+      expect(metrics).toMatch(/^hk_gc_pause_seconds\{stat="max"\} \d/m);
+      expect(metrics).toMatch(/^hk_broker_gc_pause_seconds\{stat="count"\} \d/m);
 
       const list = await sys.api<AlertView[]>("GET", "/api/alerts");
       expect(list.status).toBe(200);

@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
 import { Gauge, Registry } from "prom-client";
 import { createBroker } from "../create-broker";
+import { registerGcPauses } from "../gc-pauses";
 import { registerLoopDelay } from "../loop-delay";
 import type { HkBroker, Identity } from "../types";
 import type { ThreadInit, ToMain, ToThread } from "./messages";
@@ -30,6 +31,7 @@ new Gauge({
 });
 // its stalls hold up every alarm on its way in and every ack on its way out
 registerLoopDelay(registry, "hk_broker_event_loop_delay_seconds", "the broker thread");
+registerGcPauses(registry, "hk_broker_gc_pause_seconds", "the broker thread");
 const authWaiting = new Map<number, (identity: Identity | null) => void>();
 let nextAuth = 1;
 

@@ -1,10 +1,11 @@
-/** The gateway's event-loop delay (registered through the broker package's helper) and the WAL fsync histogram. */
-import { registerLoopDelay as registerThreadLoopDelay } from "@helpkey/broker";
+/** The gateway's event-loop delay and GC pauses (registered through the broker package's helpers) and the WAL fsync histogram. */
+import { registerGcPauses, registerLoopDelay as registerThreadLoopDelay } from "@helpkey/broker";
 import { Histogram, type Registry } from "prom-client";
 
-/** hk_event_loop_delay_seconds: everything the gateway does for a press (ingest, commit, acks, console) runs on this loop. */
+/** hk_event_loop_delay_seconds and hk_gc_pause_seconds: everything the gateway does for a press (ingest, commit, acks, console) runs on this loop, and waits for its collector. */
 export function registerLoopDelay(registry: Registry): void {
   registerThreadLoopDelay(registry, "hk_event_loop_delay_seconds", "the gateway's event loop");
+  registerGcPauses(registry, "hk_gc_pause_seconds", "the gateway's main thread");
 }
 
 /** How long each group fsync of the WAL takes (store/wal-sync.ts): acks and console frames wait for it. */

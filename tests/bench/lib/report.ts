@@ -1,6 +1,6 @@
 /** The results: Markdown tables (stdout, README), JSON (tests/bench/results/latest.json), the SVG plot. */
 import type { PhaseAnalysis, PathResult } from "./analysis";
-import type { ConnectResult, Resources } from "./scenarios";
+import type { ConnectResult, GcPauses, Resources } from "./scenarios";
 import { fmtMs } from "./stats";
 import { latencySvg, type Panel, type Series } from "./svg";
 
@@ -93,16 +93,18 @@ export function markdown(r: Results): string {
     if (hk?.created !== undefined) out.push(`| ${sc}: presses that opened an alert / joined an open one | – | ${hk.created} / ${hk.joined} |`);
   }
   out.push("");
-  out.push("| phase | system | wall s | server CPU % (200 = both cores) | RSS end / peak MB | event-loop delay p50 / p99 / max ms: gateway; broker thread | WAL fsyncs (mean ms) | press at the gateway → committed / on disk, mean ms (share on disk after > 20 ms) | load generators CPU % | phone network + console observer CPU % |");
-  out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  out.push("| phase | system | wall s | server CPU % (200 = both cores) | RSS end / peak MB | event-loop delay p50 / p99 / max ms: gateway; broker thread | GC pauses n / total / max ms: gateway; broker thread | WAL fsyncs (mean ms) | press at the gateway → committed / on disk, mean ms (share on disk after > 20 ms) | load generators CPU % | phone network + console observer CPU % |");
+  out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   const res = (phase: string, system: string, x: Resources | undefined) => {
     if (!x) return;
     const fmtEld = (e: Resources["eld"] | undefined) => (e ? `${fmtMs(e.p50)} / ${fmtMs(e.p99)} / ${fmtMs(e.max)}` : null);
     const eld = [fmtEld(x.eld), fmtEld(x.brokerEld)].filter((e) => e !== null).join("; ") || "–";
+    const fmtGc = (g: GcPauses | null | undefined) => (g ? `${g.count} / ${g.totalMs.toFixed(0)} / ${fmtMs(g.maxMs)}` : null);
+    const gc = [fmtGc(x.gc?.gateway), fmtGc(x.gc?.broker)].filter((g) => g !== null).join("; ") || "–";
     const fs = x.fsyncs ? `${x.fsyncs.count} (${fmtMs(x.fsyncs.meanMs)})` : "–";
     const over = x.press?.durableOver20msPct;
     const press = x.press && Number.isFinite(x.press.durableMs) ? `${fmtMs(x.press.committedMs)} / ${fmtMs(x.press.durableMs)}${over !== undefined && Number.isFinite(over) ? ` (${over < 0.1 ? over.toFixed(2) : over.toFixed(1)} % > 20 ms)` : ""}` : "–";
-    out.push(`| ${phase} | ${system} | ${x.wallS.toFixed(1)} | ${x.cpuPct.toFixed(0)} | ${x.rssEndMB.toFixed(0)} / ${x.rssPeakMB.toFixed(0)} | ${eld} | ${fs} | ${press} | ${x.fleetCpuPct.toFixed(0)} | ${x.helperCpuPct !== undefined ? x.helperCpuPct.toFixed(0) : "–"} |`);
+    out.push(`| ${phase} | ${system} | ${x.wallS.toFixed(1)} | ${x.cpuPct.toFixed(0)} | ${x.rssEndMB.toFixed(0)} / ${x.rssPeakMB.toFixed(0)} | ${eld} | ${gc} | ${fs} | ${press} | ${x.fleetCpuPct.toFixed(0)} | ${x.helperCpuPct !== undefined ? x.helperCpuPct.toFixed(0) : "–"} |`);
   };
   res("connect storm", "Mosquitto", r.peer?.connect.res);
   res("connect storm", "helpkey", r.helpkey.connect?.res);

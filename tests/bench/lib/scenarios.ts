@@ -18,6 +18,13 @@ export interface Eld {
   mean: number;
 }
 
+/** Garbage-collection pauses of one thread in a phase: how many, their total and the longest, ms. */
+export interface GcPauses {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}
+
 export interface Resources {
   wallS: number;
   /** % of one core; 200 % = both cores */
@@ -27,6 +34,8 @@ export interface Resources {
   eld: Eld | null;
   /** the broker thread's event-loop delay (helpkey with its broker on a thread) */
   brokerEld?: Eld | null;
+  /** garbage-collection pauses (helpkey): the gateway's main thread and the broker thread */
+  gc?: { gateway: GcPauses | null; broker: GcPauses | null };
   /** group fsyncs of the WAL in the phase (helpkey): count and mean duration */
   fsyncs?: { count: number; meanMs: number };
   /** helpkey's own share of a press's ack, mean ms from the press's arrival at the gateway to its commit and to its fsync */
@@ -49,6 +58,11 @@ export interface Target {
 function eldFrom(m: Map<string, number> | undefined, metric = "hk_event_loop_delay_seconds"): Eld | null {
   const v = (stat: string) => (m?.get(`${metric}{stat="${stat}"}`) ?? NaN) * 1000;
   return Number.isFinite(v("p99")) ? { p50: v("p50"), p99: v("p99"), max: v("max"), mean: v("mean") } : null;
+}
+
+function gcFrom(m: Map<string, number> | undefined, metric: string): GcPauses | null {
+  const v = (stat: string) => m?.get(`${metric}{stat="${stat}"}`) ?? NaN;
+  return Number.isFinite(v("count")) ? { count: v("count"), totalMs: v("total") * 1000, maxMs: v("max") * 1000 } : null;
 }
 
 /** Everything the observers report, on the coordinator's clock. */
@@ -125,6 +139,7 @@ export async function measured<T>(target: Target, fleets: FleetPool, fn: () => P
         rssPeakMB: Math.max(peak, b?.rssBytes ?? 0) / 2 ** 20,
         eld,
         ...(m1 ? { brokerEld: eldFrom(m1, "hk_broker_event_loop_delay_seconds") } : {}),
+        ...(m1 ? { gc: { gateway: gcFrom(m1, "hk_gc_pause_seconds"), broker: gcFrom(m1, "hk_broker_gc_pause_seconds") } } : {}),
         ...(m1 ? { fsyncs: { count: fsyncCount, meanMs: meanMs("hk_wal_fsync_seconds") } } : {}),
         ...(m1 ? { press: { committedMs: meanMs("hk_ingest_commit_seconds"), durableMs: meanMs("hk_ingest_durable_seconds"), durableOver20msPct: over20ms() } } : {}),
         fleetCpuPct: ((fb - fa) / (wall + 600)) * 100,
