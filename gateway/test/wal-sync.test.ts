@@ -14,11 +14,11 @@ afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-it("runs callbacks only after an fsync, in the order they were queued, with fsyncs overlapping", async () => {
+it("runs callbacks only after an fsync, in the order they were queued, one fsync at a time for all that wait", async () => {
   dir = mkdtempSync(path.join(tmpdir(), "hk-wal-"));
   db = openDb(dir);
-  const syncs: number[] = [];
-  enableWalSync(db, { error: (err) => { throw err; }, synced: (_s, waiters) => syncs.push(waiters) });
+  const syncs: { waiters: number; start: number; end: number }[] = [];
+  enableWalSync(db, { error: (err) => { throw err; }, synced: (s, waiters) => { const end = performance.now(); syncs.push({ waiters, start: end - s * 1000, end }); } });
   expect(db.$client.pragma("synchronous", { simple: true })).toBe(1); // NORMAL: commits no longer fsync themselves
 
   db.$client.exec("CREATE TABLE t (v INTEGER)");
@@ -35,5 +35,7 @@ it("runs callbacks only after an fsync, in the order they were queued, with fsyn
   expect(order).toEqual([...Array(200).keys()]);
   // grouped: far fewer fsyncs than callbacks, and every callback released by one
   expect(syncs.length).toBeLessThan(200);
-  expect(syncs.reduce((a, b) => a + b, 0)).toBe(200);
+  expect(syncs.reduce((a, b) => a + b.waiters, 0)).toBe(200);
+  // one at a time: each fsync started after the one before it ended
+  for (let i = 1; i < syncs.length; i++) expect(syncs[i]!.start).toBeGreaterThanOrEqual(syncs[i - 1]!.end);
 });
