@@ -2,6 +2,11 @@
  * `pnpm tsx tests/bench/rss-baseline.ts [N] [--heap]`: what one idle connection costs in RSS, layer by
  * layer, to explain the bench's "RSS per connected device" (issue 4). In a child process each time:
  * - net:    a bare Node TCP server holding N sockets (the floor for any Node broker);
+ * - lean:   the floor of a broker core in Node on the same parser as aedes (mqtt-packet): per socket
+ *           one parser and one session record (client id, its two subscriptions, its will), CONNACK
+ *           and SUBACK answered; what a core leaner than aedes could reach (issue 4's RSS goal);
+ * - framed: the same with one parser for all sockets: each socket keeps only the bytes of a packet
+ *           not yet complete (firmware-sim's FrameReader) and hands whole packets to the parser;
  * - broker: our broker (aedes 1.2 + policies) with N devices connected and subscribed, no gateway.
  * The bench's own figure adds the gateway (device and household caches, the retained statuses).
  * `--heap` also shows what one broker connection holds on the V8 heap, by object kind.
@@ -14,12 +19,27 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { topics } from "@helpkey/shared";
 import { encodeConnect, encodeSubscribe } from "@helpkey/firmware-sim/fleet/mqtt-codec";
+import type { Packet } from "mqtt-packet";
 import { heapGrowth } from "./lib/heap-diff";
+
+/** A whole packet's bytes again from a frame (fixed header [MQTT-2.2]: type, flags, remaining length). */
+function encodeFrame(type: number, flags: number, body: Buffer): Buffer {
+  const head = [(type << 4) | flags];
+  let n = body.length;
+  do {
+    head.push((n % 128) | (n >= 128 ? 0x80 : 0));
+    n = Math.floor(n / 128);
+  } while (n > 0);
+  return Buffer.concat([Buffer.from(head), body]);
+}
 
 /** Connections made before the first heap snapshot, so one-time costs (code, caches) stay out of the per-connection figure. */
 const WARM = 200;
 
 const HELP = `Usage: pnpm tsx tests/bench/rss-baseline.ts [N] [--heap]
+Prints the RSS per idle connection (connected and subscribed as a device does) of four layers,
+each in a fresh process: net (a bare Node TCP server), framed (a lean broker core with one parser
+for all sockets), lean (one mqtt-packet parser per socket), broker (ours: aedes and its policies).
   N       idle connections per layer, 100 to 19000 (default 5000)
   --heap  also: what one broker connection holds on the V8 heap, by object kind: two heap
           snapshots of the broker, after ${WARM} connections and after N more (a few seconds and
@@ -35,6 +55,8 @@ async function child(mode: string): Promise<void> {
     const server = createServer((s) => s.on("data", () => undefined));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     port = (server.address() as { port: number }).port;
+  } else if (mode === "lean" || mode === "framed") {
+    port = await leanFloor(mode === "framed");
   } else {
     const { createBroker } = await import("@helpkey/broker");
     const { createLogger } = await import("@helpkey/gateway/logger");
@@ -49,6 +71,51 @@ async function child(mode: string): Promise<void> {
     (globalThis as { gc?: () => void }).gc?.();
     setTimeout(() => process.send!(m.snapshot ? { snapshot: writeHeapSnapshot(m.snapshot) } : { rss: process.memoryUsage().rss }), 500);
   });
+}
+
+/**
+ * The "lean" and "framed" layers: only what a device's session needs, on mqtt-packet's parser and
+ * generator; `shared`: one parser for all sockets, each socket framing its own bytes.
+ */
+async function leanFloor(shared: boolean): Promise<number> {
+  const { createServer } = await import("node:net");
+  const { parser: mqttParser, generate } = await import("mqtt-packet");
+  const { FrameReader } = await import("@helpkey/firmware-sim/fleet/mqtt-codec");
+  const sessions = new Map<string, { subscriptions: string[]; will: Buffer | null }>();
+  const one = shared ? mqttParser({ protocolVersion: 4 }) : null;
+  let current: (p: Packet) => void = () => undefined;
+  one?.on("packet", (p) => current(p));
+  const server = createServer({ noDelay: true }, (socket) => {
+    let id: string | null = null;
+    const onPacket = (p: Packet) => {
+      if (p.cmd === "connect") {
+        id = p.clientId;
+        const will = p.will ? generate({ cmd: "publish", topic: p.will.topic, payload: p.will.payload, qos: 1, retain: true, messageId: 1, dup: false }) : null;
+        sessions.set(id, { subscriptions: [], will });
+        socket.write(generate({ cmd: "connack", returnCode: 0, sessionPresent: false }));
+      } else if (p.cmd === "subscribe" && id) {
+        sessions.get(id)?.subscriptions.push(...p.subscriptions.map((s) => s.topic));
+        socket.write(generate({ cmd: "suback", messageId: p.messageId!, granted: p.subscriptions.map(() => 1) }));
+      }
+    };
+    if (one) {
+      const reader = new FrameReader();
+      socket.on("data", (chunk: Buffer) =>
+        reader.push(chunk, (f) => {
+          current = onPacket;
+          one.parse(encodeFrame(f.type, f.flags, f.body));
+        }),
+      );
+    } else {
+      const parser = mqttParser({ protocolVersion: 4 });
+      parser.on("packet", onPacket);
+      socket.on("data", (chunk: Buffer) => parser.parse(chunk));
+    }
+    socket.on("error", () => undefined);
+    socket.on("close", () => id && sessions.delete(id));
+  });
+  await new Promise<void>((r) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => r()));
+  return (server.address() as { port: number }).port;
 }
 
 function start(mode: string): { cp: ChildProcess; ask: (m: object) => Promise<Reply> } {
@@ -121,6 +188,6 @@ if (process.argv[2] === "--child") {
     console.error(`N must be a whole number from 100 to 19000\n${HELP}`);
     process.exit(2);
   }
-  for (const mode of ["net", "broker"]) console.log(`${mode.padEnd(7)} ${(await measure(mode, n)).toFixed(1)} KiB RSS per idle connection (${n} connections)`);
+  for (const mode of ["net", "framed", "lean", "broker"]) console.log(`${mode.padEnd(7)} ${(await measure(mode, n)).toFixed(1)} KiB RSS per idle connection (${n} connections)`);
   if (process.argv.includes("--heap")) await heapPerConnection(n);
 }
