@@ -5,6 +5,7 @@
  * refuses (fail closed) rather than leaving aedes waiting forever.
  */
 import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from "aedes";
+import { ownBytes } from "./own-bytes";
 import type { Credentials } from "./types";
 
 /** CONNACK return codes of a refused CONNECT [MQTT-3.2.2.3]. */
@@ -28,10 +29,22 @@ function refusedConnect(returnCode: RefusedReturnCode): AuthenticateError {
   return Object.assign(new Error("connection refused"), { returnCode: returnCode as AuthenticateError["returnCode"] });
 }
 
+/**
+ * The Last Will aedes keeps for the life of the connection (and, once published, as the retained
+ * status) is a view into the bytes of the CONNECT, which hold the device's secret too: the secret is
+ * checked, never kept (DESIGN.md: "stored only as a slow hash"). aedes' typings do not show `_will`,
+ * the will it holds from the CONNECT to the CONNACK.
+ */
+function forgetConnectBytes(client: Client): void {
+  const will = (client as Client & { _will?: { payload?: Buffer | string } | null })._will;
+  if (will && Buffer.isBuffer(will.payload)) will.payload = ownBytes(will.payload);
+}
+
 /** `onBug` hears about policy code that threw; the hook has already refused. */
 export function toAedesHooks(policy: BrokerPolicy, onBug: (err: unknown, hook: keyof Hooks) => void): Hooks {
   return {
     authenticate(client, username, password, done) {
+      forgetConnectBytes(client);
       const credentials: Credentials = { clientId: client.id, username: username ?? undefined, password: password ?? undefined };
       policy.connect(client, credentials).then(
         (outcome) => (outcome.ok ? done(null, true) : done(refusedConnect(outcome.returnCode), false)),

@@ -27,6 +27,7 @@
  */
 import { Readable } from "node:stream";
 import memory from "aedes-persistence";
+import { ownBytes } from "./own-bytes";
 
 interface QueuedPacket {
   brokerId: string;
@@ -203,7 +204,8 @@ export function boundedMemoryPersistence(limit: QueueLimit, events: QueueEvents)
   persistence.outgoingStream = (client) => Readable.from(queues.get(client.id)?.snapshot() ?? []);
 
   persistence.storeRetained = async (pkt) => {
-    const packet = { ...pkt };
+    // its own bytes: kept as long as it stays retained (own-bytes.ts)
+    const packet = { ...pkt, payload: Buffer.isBuffer(pkt.payload) ? ownBytes(pkt.payload) : pkt.payload };
     // [MQTT-3.3.1-10]: a retained message with an empty payload removes the retained message
     if (packet.payload.length === 0) retained.delete(packet.topic);
     else retained.set(packet.topic, packet);
