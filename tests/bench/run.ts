@@ -186,6 +186,8 @@ async function main(o: BenchOptions): Promise<void> {
       obs.console.some((c) => c[0] === p.index && c[1] >= p.at && c[2] !== 3) && obs.phone.some((s) => s[0] === p.index && s[1] >= p.at);
     const quiet = await measured(target, fleets, () => quietPresses(fleets, o.quiet, o.quietGapMs, seenBoth, claimed));
     results.helpkey.quiet = { ...analyzeHelpkey(fleets, obs, quiet.result), res: quiet.res };
+    // the same devices after the quiet phase: what they hold at rest, the connect storm long over
+    results.helpkey.rssPerDeviceSettledKiB = (sampleProc(server.pid)!.rssBytes - rss0) / 1024 / o.devices;
     fleets.flushMode(false);
     observer.send({ t: "flush", immediate: false });
     phone.send({ t: "flush", immediate: false });

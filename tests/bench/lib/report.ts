@@ -22,6 +22,8 @@ export interface Results {
   helpkey: {
     connect?: ConnectResult & { res: Resources };
     rssPerDeviceKiB?: number;
+    /** The same after the quiet phase: the devices at rest, the connect storm long over. */
+    rssPerDeviceSettledKiB?: number;
     /** Of the RSS: the main thread's V8 heap (gateway), and the broker thread's. */
     heapPerDeviceKiB?: number;
     brokerHeapPerDeviceKiB?: number;
@@ -80,7 +82,10 @@ export function markdown(r: Results): string {
   const rs = r.helpkey.restart;
   if (rs) out.push(`| restart: server stop → all devices back (server up again after ${secs(rs.startupMs)}) | – | ${secs(rs.downToAllMs)} (${rs.connected} back) |`);
   const kib = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(1)} KiB`);
-  out.push(`| RSS per connected device | ${r.peer ? kib(r.peer.rssPerConnectionKiB) : "–"} | ${kib(r.helpkey.rssPerDeviceKiB)} |`);
+  out.push(`| RSS per connected device (right after the connect storm) | ${r.peer ? kib(r.peer.rssPerConnectionKiB) : "–"} | ${kib(r.helpkey.rssPerDeviceKiB)} |`);
+  if (r.helpkey.rssPerDeviceSettledKiB !== undefined) {
+    out.push(`| RSS per connected device after the quiet phase (at rest) | – | ${kib(r.helpkey.rssPerDeviceSettledKiB)} |`);
+  }
   if (r.helpkey.brokerHeapPerDeviceKiB !== undefined) {
     out.push(`| of which V8 heap: broker thread / main thread (gateway) | – | ${kib(r.helpkey.brokerHeapPerDeviceKiB)} / ${kib(r.helpkey.heapPerDeviceKiB)} |`);
   }
