@@ -22,17 +22,6 @@ import { encodeConnect, encodeSubscribe } from "@helpkey/firmware-sim/fleet/mqtt
 import type { Packet } from "mqtt-packet";
 import { heapGrowth } from "./lib/heap-diff";
 
-/** A whole packet's bytes again from a frame (fixed header [MQTT-2.2]: type, flags, remaining length). */
-function encodeFrame(type: number, flags: number, body: Buffer): Buffer {
-  const head = [(type << 4) | flags];
-  let n = body.length;
-  do {
-    head.push((n % 128) | (n >= 128 ? 0x80 : 0));
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  return Buffer.concat([Buffer.from(head), body]);
-}
-
 /** Connections made before the first heap snapshot, so one-time costs (code, caches) stay out of the per-connection figure. */
 const WARM = 200;
 
@@ -80,7 +69,7 @@ async function child(mode: string): Promise<void> {
 async function leanFloor(shared: boolean): Promise<number> {
   const { createServer } = await import("node:net");
   const { parser: mqttParser, generate } = await import("mqtt-packet");
-  const { FrameReader } = await import("@helpkey/firmware-sim/fleet/mqtt-codec");
+  const { FrameReader, packet } = await import("@helpkey/firmware-sim/fleet/mqtt-codec");
   const sessions = new Map<string, { subscriptions: string[]; will: Buffer | null }>();
   const one = shared ? mqttParser({ protocolVersion: 4 }) : null;
   let current: (p: Packet) => void = () => undefined;
@@ -103,7 +92,7 @@ async function leanFloor(shared: boolean): Promise<number> {
       socket.on("data", (chunk: Buffer) =>
         reader.push(chunk, (f) => {
           current = onPacket;
-          one.parse(encodeFrame(f.type, f.flags, f.body));
+          one.parse(packet((f.type << 4) | f.flags, f.body));
         }),
       );
     } else {

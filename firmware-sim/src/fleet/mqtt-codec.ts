@@ -25,7 +25,8 @@ function lengthBytes(n: number): number[] {
   return out;
 }
 
-function packet(first: number, body: Buffer): Buffer {
+/** A whole packet from its first byte (type << 4 | flags) and body: the fixed header [MQTT-2.2]. */
+export function packet(first: number, body: Buffer): Buffer {
   return Buffer.concat([Buffer.from([first, ...lengthBytes(body.length)]), body]);
 }
 
