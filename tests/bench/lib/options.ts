@@ -19,6 +19,10 @@ plot docs/bench/latency.svg.
   --rate R             sustained presses per second (default 1000)
   --sustained-s S      sustained phase length (default 60)
   --storm-s W          every device presses once within W seconds (default 10)
+  --settle-s S         before the quiet phase, wait at most S s for the server to give back the
+                       connect storm's memory (V8 compacting the broker thread's heap; its pauses
+                       show in the phase table's "settle" row), so that "quiet" measures a
+                       district at rest (default 120; --quick: 0, quiet right after the storm)
   --quiet N            quiet presses, one at a time (default 300)
   --quiet-gap-ms G     pause after each quiet press is acked, seen on the console and at the
                        phone network, and its alert claimed (the contact pressed 1), so its
@@ -46,6 +50,7 @@ export interface BenchOptions {
   rate: number;
   sustainedS: number;
   stormS: number;
+  settleS: number;
   quiet: number;
   quietGapMs: number;
   smsPerS: number;
@@ -73,7 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       args: argv,
       options: {
         quick: { type: "boolean" }, devices: { type: "string" }, processes: { type: "string" }, rate: { type: "string" },
-        "sustained-s": { type: "string" }, "storm-s": { type: "string" }, quiet: { type: "string" }, "quiet-gap-ms": { type: "string" }, "no-peer": { type: "boolean" },
+        "sustained-s": { type: "string" }, "storm-s": { type: "string" }, "settle-s": { type: "string" }, quiet: { type: "string" }, "quiet-gap-ms": { type: "string" }, "no-peer": { type: "boolean" },
         "sms-per-s": { type: "string" }, "calls-per-s": { type: "string" },
         profile: { type: "boolean" }, "log-level": { type: "string" }, out: { type: "string" }, "no-write": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -96,6 +101,7 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     rate: num(values.rate, "--rate", 1, 20_000) ?? (quick ? 200 : 1000),
     sustainedS: num(values["sustained-s"], "--sustained-s", 1, 600) ?? (quick ? 6 : 60),
     stormS: num(values["storm-s"], "--storm-s", 1, 120) ?? (quick ? 2 : 10),
+    settleS: num(values["settle-s"], "--settle-s", 0, 600) ?? (quick ? 0 : 120),
     quiet: num(values.quiet, "--quiet", 1, 5000) ?? (quick ? 40 : 300),
     quietGapMs: num(values["quiet-gap-ms"], "--quiet-gap-ms", 0, 10_000) ?? 200,
     smsPerS: num(values["sms-per-s"], "--sms-per-s", 0.01, 10_000) ?? 1000,

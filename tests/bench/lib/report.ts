@@ -1,6 +1,7 @@
 /** The results: Markdown tables (stdout, README), JSON (tests/bench/results/latest.json), the SVG plot. */
 import type { PhaseAnalysis, PathResult } from "./analysis";
 import type { ConnectResult, GcPauses, Resources } from "./scenarios";
+import type { SettleResult } from "./settle";
 import { fmtMs } from "./stats";
 import { latencySvg, type Panel, type Series } from "./svg";
 
@@ -27,6 +28,8 @@ export interface Results {
     /** Of the RSS: the main thread's V8 heap (gateway), and the broker thread's. */
     heapPerDeviceKiB?: number;
     brokerHeapPerDeviceKiB?: number;
+    /** Between the connect storm and the quiet phase: until the server gave the storm's memory back (lib/settle.ts). */
+    settle?: SettleResult & { res: Resources };
     quiet?: Phase;
     sustained?: Phase;
     restart?: { downToAllMs: number; readyToAllMs: number; startupMs: number; connected: number; refused: number; res: Resources };
@@ -79,6 +82,8 @@ export function markdown(r: Results): string {
   const pc = r.peer?.connect;
   const secs = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? "–" : `${(ms / 1000).toFixed(1)} s`);
   out.push(`| connect storm: all ${c?.devices ?? pc?.devices ?? "?"} devices connected (50 % / 99 % / all) | ${pc ? `${secs(pc.p50Ms)} / ${secs(pc.p99Ms)} / ${secs(pc.allMs)}` : "–"} | ${c ? `${secs(c.p50Ms)} / ${secs(c.p99Ms)} / ${secs(c.allMs)}` : "–"} |`);
+  const se = r.helpkey.settle;
+  if (se) out.push(`| settle before the quiet phase: the connect storm's memory given back (server RSS) | – | ${se.settled ? `after ${secs(se.waitedMs)}` : `not within ${secs(se.waitedMs)}`}: ${se.rssFromMB.toFixed(0)} → ${se.rssToMB.toFixed(0)} MB |`);
   const rs = r.helpkey.restart;
   if (rs) out.push(`| restart: server stop → all devices back (server up again after ${secs(rs.startupMs)}) | – | ${secs(rs.downToAllMs)} (${rs.connected} back) |`);
   const kib = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(1)} KiB`);
@@ -113,6 +118,7 @@ export function markdown(r: Results): string {
   };
   res("connect storm", "Mosquitto", r.peer?.connect.res);
   res("connect storm", "helpkey", r.helpkey.connect?.res);
+  res("settle (idle)", "helpkey", r.helpkey.settle?.res);
   for (const sc of SCEN) {
     res(sc, "Mosquitto", r.peer?.[sc].res);
     res(sc, "helpkey", r.helpkey[sc]?.res);
@@ -143,7 +149,14 @@ export function goals(r: Results): Results["goals"] {
   }
   add("storm ack p99 ≤ 250 ms", h.storm?.ack.summary?.p99, 250);
   add("storm console p99 ≤ 500 ms", h.storm?.console?.summary?.p99, 500);
-  add("≤ 10 KiB RSS per connected device", h.rssPerDeviceKiB, 10, "KiB");
+  // judged with the devices at rest (after the quiet phase), as a district runs between storms; the
+  // figure right after the connect storm, with its garbage not yet collected, is shown beside it
+  const rest = h.rssPerDeviceSettledKiB ?? h.rssPerDeviceKiB;
+  if (rest === undefined || !Number.isFinite(rest)) g.push({ goal: "≤ 10 KiB RSS per connected device", value: "not measured", met: null });
+  else {
+    const value = h.rssPerDeviceSettledKiB === undefined ? `${rest.toFixed(1)} KiB` : `${rest.toFixed(1)} KiB at rest (${h.rssPerDeviceKiB?.toFixed(1) ?? "–"} KiB right after the connect storm)`;
+    g.push({ goal: "≤ 10 KiB RSS per connected device", value, met: rest <= 10 });
+  }
   add("all devices back ≤ 30 s after a restart", h.restart ? h.restart.downToAllMs / 1000 : undefined, 30, "s");
   return g;
 }

@@ -1,0 +1,63 @@
+/**
+ * The wait between the connect storm and the quiet phase, so that "quiet" measures a district at
+ * rest and not the connect storm's aftermath (issue 4).
+ *
+ * After the storm the broker thread's V8 heap holds about 350 MB for 190 MB of live sessions. Once
+ * the allocation rate has been low for a while, V8's memory reducer compacts it: three full GCs
+ * within about 2 s, each a 35–42 ms pause after ~150 ms of marking steps on that thread, which gives
+ * back ~160 MB. With 19,000 devices that came about 35 s after the storm (`--trace-gc`, "Mark-Compact
+ * (reduce)"), 31–41 s into a quiet phase that began a few seconds after it, and it was the quiet
+ * phase's slowest presses (press → console 26 and 30 ms). Its pauses stay in the report: the settle
+ * phase's row of the phase table shows them.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { sampleProc } from "./proc-stats";
+
+export interface SettleResult {
+  /** The RSS fell below the threshold and then held. */
+  settled: boolean;
+  waitedMs: number;
+  rssFromMB: number;
+  rssToMB: number;
+}
+
+export interface SettleOptions {
+  /** How far below `fromBytes` the RSS must fall, % (default 10). */
+  dropPct?: number;
+  /** How long it must then hold within 1 % (default 5 s). */
+  holdMs?: number;
+  pollMs?: number;
+}
+
+/** Waits until the server process `pid` has settled (see settleBy). */
+export function settle(pid: () => number, fromBytes: number, maxMs: number): Promise<SettleResult> {
+  return settleBy(() => sampleProc(pid())?.rssBytes ?? null, fromBytes, maxMs);
+}
+
+/**
+ * Waits, at most `maxMs`, until `rss()` has fallen at least `dropPct` % below `fromBytes` (the
+ * connect storm's memory given back) and then held within 1 % for `holdMs`. A null sample (the
+ * process between two reads of /proc) keeps the previous one.
+ */
+export async function settleBy(rss: () => number | null, fromBytes: number, maxMs: number, o: SettleOptions = {}): Promise<SettleResult> {
+  const { dropPct = 10, holdMs = 5000, pollMs = 250 } = o;
+  const t0 = performance.now();
+  let ref = 0;
+  let since = 0;
+  let now = fromBytes;
+  let settled = false;
+  while (performance.now() - t0 < maxMs) {
+    now = rss() ?? now;
+    if (now <= fromBytes * (1 - dropPct / 100)) {
+      if (ref === 0 || Math.abs(now - ref) > ref * 0.01) {
+        ref = now;
+        since = performance.now();
+      } else if (performance.now() - since >= holdMs) {
+        settled = true;
+        break;
+      }
+    }
+    await sleep(pollMs);
+  }
+  return { settled, waitedMs: performance.now() - t0, rssFromMB: fromBytes / 2 ** 20, rssToMB: now / 2 ** 20 };
+}
