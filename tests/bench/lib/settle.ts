@@ -44,13 +44,13 @@ export async function settleBy(rss: () => number | null, fromBytes: number, maxM
   const t0 = performance.now();
   let ref = 0;
   let since = 0;
-  let now = fromBytes;
+  let current = fromBytes;
   let settled = false;
   while (performance.now() - t0 < maxMs) {
-    now = rss() ?? now;
-    if (now <= fromBytes * (1 - dropPct / 100)) {
-      if (ref === 0 || Math.abs(now - ref) > ref * 0.01) {
-        ref = now;
+    current = rss() ?? current;
+    if (current <= fromBytes * (1 - dropPct / 100)) {
+      if (ref === 0 || Math.abs(current - ref) > ref * 0.01) {
+        ref = current;
         since = performance.now();
       } else if (performance.now() - since >= holdMs) {
         settled = true;
@@ -59,5 +59,5 @@ export async function settleBy(rss: () => number | null, fromBytes: number, maxM
     }
     await sleep(pollMs);
   }
-  return { settled, waitedMs: performance.now() - t0, rssFromMB: fromBytes / 2 ** 20, rssToMB: now / 2 ** 20 };
+  return { settled, waitedMs: performance.now() - t0, rssFromMB: fromBytes / 2 ** 20, rssToMB: current / 2 ** 20 };
 }
