@@ -10,8 +10,8 @@
  * phase's slowest presses (press → console 26 and 30 ms). Its pauses stay in the report: the settle
  * phase's row of the phase table shows them.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { sampleProc } from "./proc-stats";
+import { waitUntil } from "./scenarios";
 
 export interface SettleResult {
   /** The RSS fell below the threshold and then held. */
@@ -45,19 +45,15 @@ export async function settleBy(rss: () => number | null, fromBytes: number, maxM
   let ref = 0;
   let since = 0;
   let current = fromBytes;
-  let settled = false;
-  while (performance.now() - t0 < maxMs) {
+  const settled = await waitUntil(() => {
     current = rss() ?? current;
-    if (current <= fromBytes * (1 - dropPct / 100)) {
-      if (ref === 0 || Math.abs(current - ref) > ref * 0.01) {
-        ref = current;
-        since = performance.now();
-      } else if (performance.now() - since >= holdMs) {
-        settled = true;
-        break;
-      }
+    if (current > fromBytes * (1 - dropPct / 100)) return false;
+    if (ref === 0 || Math.abs(current - ref) > ref * 0.01) {
+      ref = current;
+      since = performance.now();
+      return false;
     }
-    await sleep(pollMs);
-  }
+    return performance.now() - since >= holdMs;
+  }, maxMs, pollMs);
   return { settled, waitedMs: performance.now() - t0, rssFromMB: fromBytes / 2 ** 20, rssToMB: current / 2 ** 20 };
 }
