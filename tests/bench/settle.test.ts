@@ -17,6 +17,12 @@ describe("bench settle: the wait for the connect storm's memory to come back", (
     expect(r.waitedMs).toBeLessThan(1_000);
   });
 
+  it("ends only after the RSS has held for the whole hold time", async () => {
+    const r = await settleBy(script([600]), 750 * MB, 5_000, { holdMs: 100, pollMs: 5 });
+    expect(r.settled).toBe(true);
+    expect(r.waitedMs).toBeGreaterThanOrEqual(100);
+  });
+
   it("waits while the RSS is still falling", async () => {
     // 3 % a step for 20 steps of 5 ms: never within 1 % for 40 ms until the last value
     const falling = Array.from({ length: 20 }, (_, i) => 600 * 0.97 ** i);
