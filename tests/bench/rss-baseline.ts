@@ -7,9 +7,11 @@
  *           and SUBACK answered; what a core leaner than aedes could reach (issue 4's RSS goal);
  * - framed: the same with one parser for all sockets: each socket keeps only the bytes of a packet
  *           not yet complete (firmware-sim's FrameReader) and hands whole packets to the parser;
+ * - aedes:  aedes 1.2 as it comes (its in-memory persistence, no hooks): what aedes itself holds;
  * - broker: our broker (aedes 1.2 + policies) with N devices connected and subscribed, no gateway.
  * The bench's own figure adds the gateway (device and household caches, the retained statuses).
- * `--heap` also shows what one broker connection holds on the V8 heap, by object kind.
+ * `--heap` also shows what one connection holds on the V8 heap, by object kind, for aedes alone and
+ * for our broker: the difference is what our policies add.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,13 +28,14 @@ import { heapGrowth } from "./lib/heap-diff";
 const WARM = 200;
 
 const HELP = `Usage: pnpm tsx tests/bench/rss-baseline.ts [N] [--heap]
-Prints the RSS per idle connection (connected and subscribed as a device does) of four layers,
+Prints the RSS per idle connection (connected and subscribed as a device does) of five layers,
 each in a fresh process: net (a bare Node TCP server), framed (a lean broker core with one parser
-for all sockets), lean (one mqtt-packet parser per socket), broker (ours: aedes and its policies).
+for all sockets), lean (one mqtt-packet parser per socket), aedes (aedes as it comes, no hooks),
+broker (ours: aedes and its policies).
   N       idle connections per layer, 100 to 19000 (default 5000)
-  --heap  also: what one broker connection holds on the V8 heap, by object kind: two heap
-          snapshots of the broker, after ${WARM} connections and after N more (a few seconds and
-          a few hundred MB of disk in a temporary directory, removed afterwards)`;
+  --heap  also: what one connection holds on the V8 heap, by object kind, for aedes alone and for
+          our broker: two heap snapshots of each, after ${WARM} connections and after N more (a few
+          seconds and a few hundred MB of disk in a temporary directory, removed afterwards)`;
 
 type Reply = { port?: number; rss?: number; snapshot?: string };
 
@@ -46,6 +49,12 @@ async function child(mode: string): Promise<void> {
     port = (server.address() as { port: number }).port;
   } else if (mode === "lean" || mode === "framed") {
     port = await leanFloor(mode === "framed");
+  } else if (mode === "aedes") {
+    const { Aedes } = await import("aedes");
+    const aedes = await Aedes.createBroker();
+    const server = createServer({ noDelay: true }, (socket) => void aedes.handle(socket));
+    await new Promise<void>((r) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => r()));
+    port = (server.address() as { port: number }).port;
   } else {
     const { createBroker } = await import("@helpkey/broker");
     const { createLogger } = await import("@helpkey/gateway/logger");
@@ -144,9 +153,9 @@ async function measure(mode: string, n: number): Promise<number> {
   }
 }
 
-async function heapPerConnection(n: number): Promise<void> {
+async function heapPerConnection(mode: string, n: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "hk-heap-"));
-  const { cp, ask } = start("broker");
+  const { cp, ask } = start(mode);
   const sockets: Socket[] = [];
   try {
     const { port } = await new Promise<Reply>((r) => cp.once("message", (m) => r(m as Reply)));
@@ -156,7 +165,7 @@ async function heapPerConnection(n: number): Promise<void> {
     const after = (await ask({ snapshot: path.join(dir, "after.heapsnapshot") })).snapshot!;
     const rows = heapGrowth(before, after, n);
     const total = rows.reduce((sum, r) => sum + r.bytesPer, 0);
-    console.log(`\nbroker V8 heap per connection: ${(total / 1024).toFixed(1)} KiB (after ${WARM} connections, ${n} more), largest kinds:`);
+    console.log(`\n${mode} V8 heap per connection: ${(total / 1024).toFixed(1)} KiB (after ${WARM} connections, ${n} more), largest kinds:`);
     console.log("| bytes | objects | kind |\n|---:|---:|---|");
     for (const r of rows.slice(0, 25)) console.log(`| ${r.bytesPer.toFixed(0)} | ${r.objectsPer.toFixed(2)} | ${r.kind} |`);
   } finally {
@@ -177,6 +186,6 @@ if (process.argv[2] === "--child") {
     console.error(`N must be a whole number from 100 to 19000\n${HELP}`);
     process.exit(2);
   }
-  for (const mode of ["net", "framed", "lean", "broker"]) console.log(`${mode.padEnd(7)} ${(await measure(mode, n)).toFixed(1)} KiB RSS per idle connection (${n} connections)`);
-  if (process.argv.includes("--heap")) await heapPerConnection(n);
+  for (const mode of ["net", "framed", "lean", "aedes", "broker"]) console.log(`${mode.padEnd(7)} ${(await measure(mode, n)).toFixed(1)} KiB RSS per idle connection (${n} connections)`);
+  if (process.argv.includes("--heap")) for (const mode of ["aedes", "broker"]) await heapPerConnection(mode, n);
 }
