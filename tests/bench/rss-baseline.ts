@@ -15,7 +15,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { connect, type Socket } from "node:net";
+import { connect, type Server, type Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,9 +52,7 @@ async function child(mode: string): Promise<void> {
   } else if (mode === "aedes") {
     const { Aedes } = await import("aedes");
     const aedes = await Aedes.createBroker();
-    const server = createServer({ noDelay: true }, (socket) => void aedes.handle(socket));
-    await new Promise<void>((r) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => r()));
-    port = (server.address() as { port: number }).port;
+    port = await listenLocal(createServer({ noDelay: true }, (socket) => void aedes.handle(socket)));
   } else {
     const { createBroker } = await import("@helpkey/broker");
     const { createLogger } = await import("@helpkey/gateway/logger");
@@ -112,6 +110,11 @@ async function leanFloor(shared: boolean): Promise<number> {
     socket.on("error", () => undefined);
     socket.on("close", () => id && sessions.delete(id));
   });
+  return listenLocal(server);
+}
+
+/** Listens on a free port of 127.0.0.1 with room for a connect storm in the accept queue; the port. */
+async function listenLocal(server: Server): Promise<number> {
   await new Promise<void>((r) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => r()));
   return (server.address() as { port: number }).port;
 }
