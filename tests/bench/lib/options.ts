@@ -13,11 +13,12 @@ sustained rate, storm; for helpkey also a server restart (all devices reconnect)
 counters while it runs, then a Markdown table; writes tests/bench/results/latest.json and the
 plot docs/bench/latency.svg.
 
-  --quick              1,000 devices, short phases: under a minute, for development
+  --quick              1,000 devices, 2 fleet processes, 200 presses/s, 40 quiet presses, short
+                       phases: under a minute, for development
   --devices N          devices (default 19000; the broker process holds at most ~19.9k sockets)
   --processes K        fleet processes (default: one per 5,000 devices)
   --rate R             sustained presses per second (default 1000)
-  --sustained-s S      sustained phase length (default 60)
+  --sustained-s S      sustained phase length (default 60; --quick: 4)
   --storm-s W          every device presses once within W seconds (default 10)
   --settle-s S         before the quiet phase, wait at most S s for the server to give back the
                        connect storm's memory (V8 compacting the broker thread's heap; its pauses
@@ -26,7 +27,7 @@ plot docs/bench/latency.svg.
   --quiet N            quiet presses, one at a time (default 300)
   --quiet-gap-ms G     pause after each quiet press is acked, seen on the console and at the
                        phone network, and its alert claimed (the contact pressed 1), so its
-                       SMS/call traffic is over before the next (default 200)
+                       SMS/call traffic is over before the next (default 200; --quick: 100)
   --sms-per-s N        the outbox's HK_SMS_PER_S for the run (default 1000)
   --calls-per-s N      the outbox's HK_CALLS_PER_S for the run (default 1000)
   --no-peer            skip Mosquitto (no ratios)
@@ -99,11 +100,11 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     devices,
     processes: num(values.processes, "--processes", 1, 16) ?? Math.max(quick ? 2 : 1, Math.ceil(devices / 5000)),
     rate: num(values.rate, "--rate", 1, 20_000) ?? (quick ? 200 : 1000),
-    sustainedS: num(values["sustained-s"], "--sustained-s", 1, 600) ?? (quick ? 6 : 60),
+    sustainedS: num(values["sustained-s"], "--sustained-s", 1, 600) ?? (quick ? 4 : 60),
     stormS: num(values["storm-s"], "--storm-s", 1, 120) ?? (quick ? 2 : 10),
     settleS: num(values["settle-s"], "--settle-s", 0, 600) ?? (quick ? 0 : 120),
     quiet: num(values.quiet, "--quiet", 1, 5000) ?? (quick ? 40 : 300),
-    quietGapMs: num(values["quiet-gap-ms"], "--quiet-gap-ms", 0, 10_000) ?? 200,
+    quietGapMs: num(values["quiet-gap-ms"], "--quiet-gap-ms", 0, 10_000) ?? (quick ? 100 : 200),
     smsPerS: num(values["sms-per-s"], "--sms-per-s", 0.01, 10_000) ?? 1000,
     callsPerS: num(values["calls-per-s"], "--calls-per-s", 0.01, 10_000) ?? 1000,
     peer: !values["no-peer"],
