@@ -213,8 +213,8 @@ async function main(o: BenchOptions): Promise<void> {
 
     // ── restart: stop, start, every device back ──
     live.begin("helpkey restart");
-    const down = hrNow();
     const restart = await measured(target, fleets, async () => {
+      const down = hrNow();
       await hk().stop();
       server = await startServer(serverOpts);
       const startupMs = hrNow() - down;

@@ -8,12 +8,14 @@
  * Two costs (issue 4, reconnect after a restart):
  * - PASSWORD_PARAMS, N=2^14 (~40 ms per check on this machine's cores): for what people choose.
  *   A dispatcher's password may be guessable; the cost is what protects it.
- * - DEVICE_PARAMS, N=2^10, r=2 (~0.5 ms, 256 KiB, still memory-hard): for device secrets, which the
+ * - DEVICE_PARAMS, N=2^10, r=1 (~0.27 ms, 128 KiB, still memory-hard): for device secrets, which the
  *   system generates (newSecret: 18 random bytes, 144 bits). Offline guessing of a 144-bit random
  *   secret is out of reach at any hash cost, so the cost factor buys nothing there, while it decides
  *   how fast a whole district comes back after a restart: every device's first CONNECT re-runs the
  *   hash (the verified cache is in memory only). 19,000 devices × 40 ms = 380 s of CPU; at r=8
- *   (2 ms) 38 s, which kept the bench's reconnect near a minute on two shared cores; at r=2, 10 s.
+ *   (2 ms) 38 s, which kept the bench's reconnect near a minute on two shared cores; at r=2 (0.5 ms)
+ *   10 s, still the largest CPU cost of the reconnect in a profile (both hash workers ~13 s busy in
+ *   the first 28 s); at r=1, 5 s.
  *   The hash at rest stays scrypt; hashes made at other parameters are rewritten at the first check.
  */
 import { randomBytes, scrypt, timingSafeEqual, createHash } from "node:crypto";
@@ -32,7 +34,7 @@ export interface ScryptParams {
 }
 
 export const PASSWORD_PARAMS: Readonly<ScryptParams> = Object.freeze({ N: 16384, r: 8, p: 1 });
-export const DEVICE_PARAMS: Readonly<ScryptParams> = Object.freeze({ N: 1024, r: 2, p: 1 });
+export const DEVICE_PARAMS: Readonly<ScryptParams> = Object.freeze({ N: 1024, r: 1, p: 1 });
 /** scrypt needs 128·N·r bytes; leave room above the largest we use. */
 const MAXMEM = 64 * 1024 * 1024;
 
