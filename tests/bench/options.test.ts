@@ -11,7 +11,7 @@ describe("bench options: `pnpm bench [--quick] [...]`", () => {
 
   it("--quick shortens every phase so the whole run fits in under a minute", () => {
     const o = parse(["--quick"]);
-    expect(o).toMatchObject({ quick: true, devices: 1000, processes: 2, rate: 200, sustainedS: 4, stormS: 2, quiet: 40, quietGapMs: 100, settleS: 0 });
+    expect(o).toMatchObject({ quick: true, devices: 1000, processes: 2, rate: 200, sustainedS: 4, stormS: 2, quiet: 40, quietGapMs: 50, settleS: 0 });
   });
 
   it("an explicit option wins over the quick default", () => {

@@ -27,7 +27,7 @@ plot docs/bench/latency.svg.
   --quiet N            quiet presses, one at a time (default 300)
   --quiet-gap-ms G     pause after each quiet press is acked, seen on the console and at the
                        phone network, and its alert claimed (the contact pressed 1), so its
-                       SMS/call traffic is over before the next (default 200; --quick: 100)
+                       SMS/call traffic is over before the next (default 200; --quick: 50)
   --sms-per-s N        the outbox's HK_SMS_PER_S for the run (default 1000)
   --calls-per-s N      the outbox's HK_CALLS_PER_S for the run (default 1000)
   --no-peer            skip Mosquitto (no ratios)
@@ -104,7 +104,7 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     stormS: num(values["storm-s"], "--storm-s", 1, 120) ?? (quick ? 2 : 10),
     settleS: num(values["settle-s"], "--settle-s", 0, 600) ?? (quick ? 0 : 120),
     quiet: num(values.quiet, "--quiet", 1, 5000) ?? (quick ? 40 : 300),
-    quietGapMs: num(values["quiet-gap-ms"], "--quiet-gap-ms", 0, 10_000) ?? (quick ? 100 : 200),
+    quietGapMs: num(values["quiet-gap-ms"], "--quiet-gap-ms", 0, 10_000) ?? (quick ? 50 : 200),
     smsPerS: num(values["sms-per-s"], "--sms-per-s", 0.01, 10_000) ?? 1000,
     callsPerS: num(values["calls-per-s"], "--calls-per-s", 0.01, 10_000) ?? 1000,
     peer: !values["no-peer"],
