@@ -11,7 +11,6 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   root: here("."),
   base: "/",
-  // dashboard/public holds the plain page served when no build exists; it must not be copied over the build.
   publicDir: false,
   // `pnpm --filter @helpkey/dashboard dev`: the console with hot reload against a gateway on :8080.
   server: { proxy: { "/api": { target: "http://127.0.0.1:8080", ws: true }, "/r/": "http://127.0.0.1:8080" } },

@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if [ -f scripts/browser-deps.sh ]; then bash scripts/browser-deps.sh; fi
+bash scripts/test-deps.sh
 pnpm typecheck
 pnpm test

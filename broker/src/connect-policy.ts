@@ -9,22 +9,26 @@ import type { Client } from "aedes";
 import type { ConnectOutcome, RefusedReturnCode } from "./hooks";
 import type { Identities } from "./identities";
 import type { Refusals } from "./refusals";
-import type { Credentials, Identity } from "./types";
+import type { AuthDecision, Credentials, Identity } from "./types";
 
 /** A stuck authenticator must not hold a connection forever (the connect timer is already stopped). */
 const AUTHENTICATE_TIMEOUT_MS = 10_000;
 
-type Authenticate = (credentials: Credentials) => Promise<Identity | null>;
+type Authenticate = (credentials: Credentials) => Promise<AuthDecision>;
 type StepResult = { identity: Identity } | { returnCode: RefusedReturnCode; reason: string; err?: unknown };
 type Step = (credentials: Credentials, identity: Identity | undefined) => Promise<StepResult | null> | StepResult | null;
 
 export function createConnectPolicy(deps: { authenticate: Authenticate; identities: Identities; refusals: Refusals }) {
-  /** Asks the injected authenticator who this is. */
+  /** Asks the injected authenticator who this is, by a deadline after which nobody waits for it. */
   const askAuthenticator: Step = async (credentials) => {
     try {
-      const identity = await withTimeout(deps.authenticate(credentials), AUTHENTICATE_TIMEOUT_MS);
+      const deadline = Date.now() + AUTHENTICATE_TIMEOUT_MS;
+      const decision = await withTimeout(deps.authenticate({ ...credentials, deadline }), AUTHENTICATE_TIMEOUT_MS);
+      // 3 = server unavailable: a budget spent or a queue full; the check did not run, so the
+      // device must keep retrying, not conclude that its secret is wrong
+      if (decision && "retryLater" in decision) return { returnCode: 3, reason: decision.retryLater };
       // 4 = bad user name or password: unknown device, wrong secret, revoked
-      return identity ? { identity } : { returnCode: 4, reason: "bad credentials" };
+      return decision ? { identity: decision } : { returnCode: 4, reason: "bad credentials" };
     } catch (err) {
       // 3 = server unavailable: our store failed, the device's credentials may
       // be fine, so it must keep retrying rather than conclude it was revoked
@@ -59,6 +63,7 @@ export function createConnectPolicy(deps: { authenticate: Authenticate; identiti
           reason: result.reason,
           details: { returnCode: result.returnCode, ...(result.err ? { err: result.err } : {}) },
         },
+        credentials.remoteAddress,
       );
       return { ok: false, returnCode: result.returnCode };
     }

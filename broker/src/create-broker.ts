@@ -1,16 +1,18 @@
 /**
  * Composition of the embedded broker: options → metrics → policies → aedes
- * hooks → TCP listener. The broker knows identities and topics, never alarms
- * (DESIGN.md "Parts").
+ * hooks → listeners (TCP, and optionally TLS and WebSocket). The broker knows
+ * identities and topics, never alarms (DESIGN.md "Parts").
  */
 import type { EventEmitter } from "node:events";
-import type { Socket } from "node:net";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import { ErrorCodes } from "@helpkey/shared";
 import { Aedes } from "aedes";
 import { createConnectPolicy } from "./connect-policy";
 import { waitForDrainWithin } from "./drain-policy";
 import { toAedesHooks, type BrokerPolicy } from "./hooks";
 import { Identities } from "./identities";
+import { openDoors, type Doors } from "./listeners";
 import { createMetrics } from "./metrics";
 import { boundedMemoryPersistence } from "./offline-queue";
 import { resolveOptions } from "./options";
@@ -19,8 +21,8 @@ import { createPublishPolicy } from "./publish-policy";
 import { RateLimiter } from "./rate-limiter";
 import { Refusals } from "./refusals";
 import { createSubscribePolicy } from "./subscribe-policy";
-import { listenTcp, type TcpListener } from "./tcp-listener";
 import type { BrokerOptions, InProcessBroker } from "./types";
+import { isOversizeMessage } from "./ws-listener";
 
 /** Idle devices' full token buckets are forgotten this often. */
 const RATE_SWEEP_MS = 60_000;
@@ -86,40 +88,42 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
   const sweeper = setInterval(() => limiter.sweep(now()), RATE_SWEEP_MS);
   sweeper.unref();
 
-  const onSocket = (socket: Socket) => {
-    const client = broker.handle(socket);
-    guardPacketSize(socket, opts.maxPacketBytes, (bytes) =>
+  // every listener's connections come in here: a TCP or TLS socket, or a WebSocket's byte stream
+  const admit = (conn: Duplex, req?: IncomingMessage) => {
+    const client = broker.handle(conn, req);
+    const tooLarge = (bytes: number | undefined) =>
       refusals.closing(client, identities.subject(client), {
         code: ErrorCodes.MQTT_PACKET_TOO_LARGE,
         reason: "packet too large",
-        details: { bytes, limit: opts.maxPacketBytes },
-      }),
-    );
+        details: { ...(bytes !== undefined ? { bytes } : {}), limit: opts.maxPacketBytes },
+      });
+    guardPacketSize(conn, opts.maxPacketBytes, tooLarge);
+    // a WebSocket message over maxPayload is cut off by ws before the guard sees its header
+    conn.on("error", (err) => {
+      if (isOversizeMessage(err)) tooLarge(undefined);
+    });
   };
-  const listeners: TcpListener[] = [];
+  let doors: Doors;
   try {
-    // the gateway's door first: it is open before any device can queue up at the other one
-    if (options.servicePort !== undefined) listeners.push(await listenTcp("127.0.0.1", options.servicePort, onSocket));
-    listeners.push(await listenTcp(opts.host, opts.port, onSocket));
+    doors = await openDoors(opts, options.servicePort, admit, log);
   } catch (err) {
     clearInterval(sweeper);
     await new Promise<void>((resolve) => broker.close(() => resolve()));
-    await Promise.all(listeners.map((l) => l.close()));
     metrics.remove();
     throw err;
   }
-  const listener = listeners.at(-1)!;
-  const service = listeners.length > 1 ? listeners[0]! : null;
-
-  const url = `mqtt://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${listener.port}`;
-  const serviceUrl = service ? `mqtt://127.0.0.1:${service.port}` : null;
-  log.info({ url, ...(serviceUrl ? { serviceUrl } : {}) }, "mqtt broker listening");
+  const { url, serviceUrl, tlsUrl, wsUrl, wssUrl } = doors;
+  const extra = Object.fromEntries(Object.entries({ serviceUrl, tlsUrl, wsUrl, wssUrl }).filter(([, v]) => v !== null));
+  log.info({ url, ...extra }, "mqtt broker listening");
 
   let closed: Promise<void> | undefined;
   return {
-    port: listener.port,
+    port: doors.port,
     url,
     serviceUrl,
+    tlsUrl,
+    wsUrl,
+    wssUrl,
     aedes: broker,
     isRunning: () => !broker.closed && !closed,
     connectedDevices: () => identities.deviceCount(),
@@ -131,7 +135,7 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
       closed ??= (async () => {
         clearInterval(sweeper);
         await new Promise<void>((resolve) => broker.close(() => resolve()));
-        await Promise.all(listeners.map((l) => l.close()));
+        await doors.close();
         metrics.remove();
         log.info({ url }, "mqtt broker closed");
       })();

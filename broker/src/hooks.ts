@@ -6,6 +6,7 @@
  */
 import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from "aedes";
 import { ownBytes } from "./own-bytes";
+import { remoteAddressOf } from "./remote-address";
 import type { Credentials } from "./types";
 
 /** CONNACK return codes of a refused CONNECT [MQTT-3.2.2.3]. */
@@ -45,7 +46,7 @@ export function toAedesHooks(policy: BrokerPolicy, onBug: (err: unknown, hook: k
   return {
     authenticate(client, username, password, done) {
       forgetConnectBytes(client);
-      const credentials: Credentials = { clientId: client.id, username: username ?? undefined, password: password ?? undefined };
+      const credentials: Credentials = { clientId: client.id, username: username ?? undefined, password: password ?? undefined, remoteAddress: remoteAddressOf(client) };
       policy.connect(client, credentials).then(
         (outcome) => (outcome.ok ? done(null, true) : done(refusedConnect(outcome.returnCode), false)),
         (err: unknown) => {

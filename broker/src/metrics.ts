@@ -10,6 +10,8 @@ export interface BrokerMetrics {
   refusal(reason: ErrorCode): void;
   published(): void;
   offlineDropped(): void;
+  /** Reports a bounded map's entries at every scrape as hk_mqtt_bounded_entries{map}. */
+  bounded(map: string, entries: () => number): void;
   /** Unregisters every metric created here. */
   remove(): void;
 }
@@ -19,6 +21,7 @@ const NAMES = {
   refusals: "hk_mqtt_refusals_total",
   publishes: "hk_mqtt_publishes_total",
   offlineDropped: "hk_mqtt_offline_dropped_total",
+  bounded: "hk_mqtt_bounded_entries",
 } as const;
 
 export function createMetrics(registry: Registry, connectedClients: () => number): BrokerMetrics {
@@ -47,11 +50,23 @@ export function createMetrics(registry: Registry, connectedClients: () => number
     help: "QoS>0 messages not queued because a persistent session's queue was full",
     registers: [registry],
   });
+  const boundedMaps = new Map<string, () => number>();
+  // every map a stranger can grow is bounded; this shows how full each one is
+  new Gauge({
+    name: NAMES.bounded,
+    help: "Entries in the broker's bounded maps, by map",
+    labelNames: ["map"] as const,
+    registers: [registry],
+    collect() {
+      for (const [map, entries] of boundedMaps) this.set({ map }, entries());
+    },
+  });
 
   return {
     refusal: (reason) => refusals.inc({ reason }),
     published: () => publishes.inc(),
     offlineDropped: () => dropped.inc(),
+    bounded: (map, entries) => void boundedMaps.set(map, entries),
     remove: () => {
       for (const name of Object.values(NAMES)) registry.removeSingleMetric(name);
     },

@@ -6,13 +6,13 @@
 import { MAX_PACKET_BYTES } from "@helpkey/shared";
 import { Registry } from "prom-client";
 import { z } from "zod";
-import type { BrokerOptions, Credentials, Identity, RateLimit } from "./types";
+import type { AuthDecision, BrokerOptions, Credentials, RateLimit } from "./types";
 import type { Logger } from "pino";
 
 export interface ResolvedOptions {
   readonly host: string;
   readonly port: number;
-  readonly authenticate: (credentials: Credentials) => Promise<Identity | null>;
+  readonly authenticate: (credentials: Credentials) => Promise<AuthDecision>;
   readonly logger: Logger;
   readonly registry: Registry;
   readonly maxPacketBytes: number;
@@ -21,6 +21,11 @@ export interface ResolvedOptions {
   readonly serviceDrainTimeoutMs: number;
   readonly offlineQueueLimit: number;
   readonly serviceQueueLimit: number;
+  readonly tlsPort?: number | undefined;
+  readonly wsPort?: number | undefined;
+  readonly wssPort?: number | undefined;
+  readonly tls?: Readonly<{ cert: string; key: string }> | undefined;
+  readonly handshakeTimeoutMs: number;
 }
 
 const numbers = z.object({
@@ -38,6 +43,15 @@ const numbers = z.object({
   serviceDrainTimeoutMs: z.number().int().positive().default(30_000),
   offlineQueueLimit: z.number().int().positive().default(100),
   serviceQueueLimit: z.number().int().positive().default(100_000),
+  tlsPort: z.number().int().min(0).max(65535).optional(),
+  wsPort: z.number().int().min(0).max(65535).optional(),
+  wssPort: z.number().int().min(0).max(65535).optional(),
+  tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+  // long enough for a slow link's handshake; short enough that idle half-opens do not pile up
+  handshakeTimeoutMs: z.number().int().positive().default(10_000),
+}).refine((o) => o.tls !== undefined || (o.tlsPort === undefined && o.wssPort === undefined), {
+  message: "tlsPort and wssPort need tls: {cert, key}",
+  path: ["tls"],
 });
 
 export function resolveOptions(options: BrokerOptions): ResolvedOptions {
@@ -50,10 +64,16 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     serviceDrainTimeoutMs: options.serviceDrainTimeoutMs,
     offlineQueueLimit: options.offlineQueueLimit,
     serviceQueueLimit: options.serviceQueueLimit,
+    tlsPort: options.tlsPort,
+    wsPort: options.wsPort,
+    wssPort: options.wssPort,
+    tls: options.tls,
+    handshakeTimeoutMs: options.handshakeTimeoutMs,
   });
   return Object.freeze({
     ...checked,
     rateLimit: Object.freeze(checked.rateLimit),
+    tls: checked.tls && Object.freeze(checked.tls),
     authenticate: options.authenticate,
     logger: options.logger,
     registry: options.registry ?? new Registry(),

@@ -10,12 +10,27 @@ import type { Registry } from "prom-client";
 /** Who is on the other end of a connection, as decided by the injected `authenticate`. */
 export type Identity = { role: "device"; deviceId: string } | { role: "service"; name: string };
 
-/** What the client sent in CONNECT. The password is secret: never logged, never kept. */
+/** What the client sent in CONNECT, and where from. The password is secret: never logged, never kept. */
 export interface Credentials {
   clientId: string;
   username?: string;
   password?: Buffer;
+  /** The peer's address (the socket's, or a WebSocket request's), for per-source budgets. */
+  remoteAddress?: string;
+  /** Epoch ms when the broker stops waiting for the answer: work for it after then is wasted. */
+  deadline?: number;
 }
+
+/**
+ * An expected refusal other than bad credentials (a budget spent, a queue full): answered with
+ * CONNACK 3, server unavailable, so the device retries. `retryLater` is the reason logged.
+ */
+export interface RetryLater {
+  retryLater: string;
+}
+
+/** What `authenticate` decides: who it is, bad credentials (null), or try again later. */
+export type AuthDecision = Identity | RetryLater | null;
 
 export interface RateLimit {
   /** Sustained publishes per second allowed to one device. */
@@ -35,8 +50,18 @@ export interface BrokerOptions {
    * the link is not queued behind a district reconnecting at once (bench: 13 s behind 19,000 devices).
    */
   servicePort?: number;
-  /** Resolves the identity, or null for bad credentials. A throw refuses the client too. */
-  authenticate: (credentials: Credentials) => Promise<Identity | null>;
+  /** MQTT over TLS (mqtts://) on `host` (0 picks a free port; unset: off). Needs `tls`. */
+  tlsPort?: number;
+  /** MQTT over WebSocket (ws://host:port/mqtt) on `host` (0 picks a free port; unset: off). */
+  wsPort?: number;
+  /** MQTT over secure WebSocket (wss://host:port/mqtt) on `host` (0 picks a free port; unset: off). Needs `tls`. */
+  wssPort?: number;
+  /** PEM text of the certificate (chain) and private key of the TLS and WSS listeners. */
+  tls?: { cert: string; key: string };
+  /** A TLS handshake or WebSocket upgrade not done by then is cut off; default 10,000 ms. */
+  handshakeTimeoutMs?: number;
+  /** Resolves the identity, null for bad credentials, or RetryLater. A throw refuses the client too (CONNACK 3). */
+  authenticate: (credentials: Credentials) => Promise<AuthDecision>;
   logger: Logger;
   /** Where the hk_mqtt_* metrics go; default a new Registry. */
   registry?: Registry;
@@ -58,12 +83,22 @@ export interface BrokerOptions {
   serviceQueueLimit?: number;
 }
 
-export interface HkBroker {
+/** Where the broker listens. */
+export interface BrokerAddresses {
   port: number;
   /** mqtt://host:port */
   url: string;
   /** mqtt://127.0.0.1:port of the service listener (BrokerOptions.servicePort), or null. */
   serviceUrl: string | null;
+  /** mqtts://host:port of the TLS listener (BrokerOptions.tlsPort), or null. */
+  tlsUrl: string | null;
+  /** ws://host:port/mqtt of the WebSocket listener (BrokerOptions.wsPort), or null. */
+  wsUrl: string | null;
+  /** wss://host:port/mqtt of the secure WebSocket listener (BrokerOptions.wssPort), or null. */
+  wssUrl: string | null;
+}
+
+export interface HkBroker extends BrokerAddresses {
   /** Listening and not closed. */
   isRunning(): boolean;
   /** Devices (not services) connected right now. */

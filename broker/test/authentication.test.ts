@@ -41,6 +41,21 @@ describe("authentication (client id = username = device id)", () => {
     expect(await h.refusals(ErrorCodes.MQTT_AUTH_FAILED)).toBe(1);
   });
 
+  it("refuses a retry-later decision with CONNACK 3, logged with its reason and the source address", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const h = await startBroker({ logger: pino({ level: "warn" }, sink), authenticate: async () => ({ retryLater: "too many failed checks from this address" }) });
+    await expect(h.device("dev-a")).rejects.toMatchObject({ code: 3 });
+    expect(await h.refusals(ErrorCodes.MQTT_AUTH_FAILED)).toBe(1);
+    const refusal = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.code === ErrorCodes.MQTT_AUTH_FAILED);
+    expect(refusal).toMatchObject({ deviceId: "dev-a", source: "127.0.0.1", returnCode: 3, msg: "mqtt refused: too many failed checks from this address" });
+  });
+
   it("logs a refusal with the device id and code, never the password", async () => {
     const lines: string[] = [];
     const sink = new Writable({

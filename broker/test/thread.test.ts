@@ -52,6 +52,32 @@ describe("the broker thread", () => {
     expect(text).toMatch(new RegExp(`^hk_mqtt_refusals_total\\{reason="${ErrorCodes.MQTT_AUTH_FAILED}"\\} 1$`, "m"));
   });
 
+  it("carries each CONNECT's source address and deadline to the caller, and its retry-later or throw back as CONNACK 3", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const seen: { clientId: string; remoteAddress?: string | undefined; deadline?: number | undefined; at: number }[] = [];
+    const broker = await startBrokerThread({
+      logger,
+      authenticate: async (c) => {
+        seen.push({ clientId: c.clientId, remoteAddress: c.remoteAddress, deadline: c.deadline, at: Date.now() });
+        if (c.clientId === "dev-b") return { retryLater: "budget spent" };
+        if (c.clientId === "dev-c") throw new Error("database is locked");
+        return authenticate(c);
+      },
+    });
+    open.push(broker);
+    track(await mqtt.connectAsync(broker.url, { clientId: "dev-a", username: "dev-a", password: SECRETS["dev-a"], reconnectPeriod: 0 }));
+    expect(seen[0]).toMatchObject({ clientId: "dev-a", remoteAddress: "127.0.0.1" });
+    // the broker gives up waiting 10 s after the CONNECT: work for it after then is wasted
+    expect(seen[0]!.deadline).toBeGreaterThan(seen[0]!.at);
+    expect(seen[0]!.deadline).toBeLessThanOrEqual(seen[0]!.at + 10_000);
+    await expect(mqtt.connectAsync(broker.url, { clientId: "dev-b", username: "dev-b", password: SECRETS["dev-b"], reconnectPeriod: 0 })).rejects.toMatchObject({ code: 3 });
+    await expect(mqtt.connectAsync(broker.url, { clientId: "dev-c", username: "dev-c", password: SECRETS["dev-c"], reconnectPeriod: 0 })).rejects.toMatchObject({ code: 3 });
+    await until(() => lines.some((l) => l.deviceId === "dev-c"), "the second refusal's log line");
+    expect(lines.find((l) => l.deviceId === "dev-b")).toMatchObject({ source: "127.0.0.1", returnCode: 3, msg: "mqtt refused: budget spent" });
+    expect(lines.find((l) => l.deviceId === "dev-c")).toMatchObject({ returnCode: 3, msg: "mqtt refused: authenticate failed", err: expect.objectContaining({ message: "database is locked" }) });
+  });
+
   it("starts a thread that died again on the same port, and its devices come back", async () => {
     const { broker, lines } = await start();
     const dev = track(await mqtt.connectAsync(broker.url, { clientId: "dev-a", username: "dev-a", password: SECRETS["dev-a"], reconnectPeriod: 100 }));

@@ -1,5 +1,5 @@
 /**
- * The console's one WebSocket (DESIGN.md "Console"): numbered events, resumable. After a drop or a
+ * The console's one WebSocket: numbered events, resumable. After a drop or a
  * gateway restart it reconnects by itself with `?since=<last number seen>` and the gateway replays
  * exactly what was missed (or sends a fresh snapshot when too much was). Backoff with jitter, so a
  * centre's consoles do not all knock at once when the gateway comes back.
@@ -50,7 +50,12 @@ function connect(): void {
     if (f.type === "snapshot") store.snapshot(f);
     else store.event(f);
   };
-  sock.onclose = () => lost(sock);
+  sock.onclose = (ev) => {
+    // 4001: this login was revoked (logged out elsewhere, disabled, scope changed): any API call now
+    // answers 401, which brings the login back (api.ts)
+    if (ev.code === 4001) void api("GET", "/api/board/pulse").catch(() => undefined);
+    lost(sock);
+  };
 }
 
 /** The socket is gone (closed, or given up on): say so, and try again after a backoff. */

@@ -20,6 +20,7 @@ import { AckWaiters } from "./ack-waiters";
 export type AlarmTrigger = AlarmPayload["trigger"];
 
 export interface SimDeviceOptions {
+  /** The broker: mqtt://, mqtts://, ws://…/mqtt or wss://…/mqtt. */
   url: string;
   id: string;
   secret: string;
@@ -30,8 +31,10 @@ export interface SimDeviceOptions {
   battery?: number;
   power?: "mains" | "battery";
   fw?: string;
-  /** Source IP of the TCP connection, for fleets larger than one address allows. */
+  /** Source IP of the TCP connection, for fleets larger than one address allows (mqtt:// and mqtts://). */
   localAddress?: string;
+  /** PEM certificate(s) to trust for mqtts:// and wss://, e.g. the broker's self-signed one. */
+  ca?: string;
   logger?: Logger;
   /** Random extra delay before each reconnect (default 1000 ms). */
   reconnectJitterMs?: number;
@@ -125,7 +128,7 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
       resubscribe: false, // we subscribe on every connect ourselves
       connectTimeout: opts.connectTimeoutMs ?? 10_000,
       will: { topic: topics.status(this.id), payload: Buffer.from(JSON.stringify({ online: false })), qos: 1, retain: true },
-    }, opts.localAddress);
+    }, { localAddress: opts.localAddress, ca: opts.ca });
     this.#client.on("connect", () => void this.#onConnect());
     this.#client.on("message", (topic, payload) => this.#onMessage(topic, payload));
     this.#client.on("close", () => this.#onClose());

@@ -3,6 +3,11 @@ import path from "node:path";
 import type { Config } from "./config";
 import type { System } from "./system";
 
+/** A self-signed broker certificate is what the demo's press must trust. */
+function pressCa(s: System, config: Readonly<Config>): string {
+  return config.tlsCertFile && /^(mqtts|wss):/.test(s.deviceUrl) ? ` --ca ${path.relative(process.cwd(), config.tlsCertFile)}` : "";
+}
+
 export function printBanner(s: System, config: Readonly<Config>): void {
   const cred = s.demo?.credentialFiles[0];
   const lines = [
@@ -10,10 +15,15 @@ export function printBanner(s: System, config: Readonly<Config>): void {
     "  helpkey is running / 一键呼救系统已启动",
     `  console 控制台:      ${s.httpUrl}/`,
     `  MQTT (devices):     ${s.mqttUrl}`,
-    `  admin token:        ${s.adminToken ?? `(set by HK_ADMIN_TOKEN or shown at first start; see ${path.join(config.dataDir, "admin-token.txt")})`}`,
+    s.broker?.tlsUrl ? `  MQTT over TLS:      ${s.broker.tlsUrl}` : "",
+    s.broker?.wsUrl ? `  MQTT over WS:       ${s.broker.wsUrl}` : "",
+    s.broker?.wssUrl ? `  MQTT over WSS:      ${s.broker.wssUrl}` : "",
+    s.generatedAdminToken
+      ? `  admin token:        ${s.generatedAdminToken}   (shown only now: keep it safe / 仅显示这一次,请妥善保存)`
+      : `  admin token:        ${config.adminToken ? "from HK_ADMIN_TOKEN" : "set at first start (lost it? restart with --new-admin-token)"}`,
     "  log in 登录:         user admin, password = the admin token (create dispatchers with POST /api/users)",
     s.phoneUrl ? `  phone network:      built-in emulator at ${s.phoneUrl} (no Twilio credentials)` : "  phone network:      Twilio",
-    cred ? `  press a button:     pnpm press --credentials ${path.relative(process.cwd(), cred)} --url ${s.mqttUrl}` : "",
+    cred ? `  press a button:     pnpm press --credentials ${path.relative(process.cwd(), cred)} --url ${s.deviceUrl}${pressCa(s, config)}` : "",
     "  stop: Ctrl-C",
     "",
   ];

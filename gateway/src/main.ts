@@ -9,23 +9,28 @@ import { printBanner } from "./banner";
 
 const HELP = `helpkey gateway — one-key emergency help
 
-Usage: pnpm start            (or: tsx gateway/src/main.ts)
+Usage: pnpm start [--new-admin-token]     (or: tsx gateway/src/main.ts …)
+
+  --new-admin-token   replace the admin token with a new one, print it once, and end every
+                      console session the old one opened (without HK_ADMIN_TOKEN only)
+  -h, --help          this text
 
 Starts the embedded MQTT broker, the gateway, the dispatcher console and, without Twilio
 credentials, the built-in phone-network emulator. Configured by environment variables only
 (see README "Configuration"): HK_HTTP_PORT, HK_MQTT_PORT, HK_HOST, HK_DATA_DIR, HK_ADMIN_TOKEN,
 HK_PUBLIC_URL, HK_MQTT_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, HK_TWILIO_API_URL,
-HK_DEMO, HK_METRICS, HK_LOG_LEVEL, HK_SMS_PER_S, HK_CALLS_PER_S, HK_MAX_IN_FLIGHT.
+HK_DEMO, HK_METRICS, HK_LOG_LEVEL, HK_SMS_PER_S, HK_CALLS_PER_S, HK_MAX_IN_FLIGHT, HK_TRUST_PROXY.
 Stops cleanly on SIGTERM / SIGINT.`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { help: { type: "boolean", short: "h" } }, strict: true });
+  const { values } = parseArgs({ options: { help: { type: "boolean", short: "h" }, "new-admin-token": { type: "boolean" } }, strict: true });
   if (values.help) {
     console.log(HELP);
     return;
   }
   const config = loadConfig();
-  const system = await startSystem(config);
+  if (values["new-admin-token"] && config.adminToken) throw new ConfigError("--new-admin-token: the admin token comes from HK_ADMIN_TOKEN; change that variable instead");
+  const system = await startSystem(config, { newAdminToken: values["new-admin-token"] ?? false });
   printBanner(system, config);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -4,12 +4,11 @@
  * Start-up order is the list below; close() undoes it in reverse.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { createLogger } from "./logger";
-import { createBroker, startBrokerThread, type Credentials, type HkBroker, type Identity } from "@helpkey/broker";
+import { createBroker, startBrokerThread, type Credentials, type HkBroker } from "@helpkey/broker";
 import type { AlertContext } from "./alerts/context";
 import type { Effects } from "./alerts/effects";
 import { ensureAdminToken } from "./admin-token";
@@ -17,14 +16,19 @@ import type { Config } from "./config";
 import { ConsoleHub } from "./console/console-hub";
 import { openDb } from "./db/open";
 import { seedDemo, type DemoInfo } from "./demo/seed";
+import { ConnectAuth, type ConnectDecision } from "./devices/connect-auth";
 import { DeviceRegistry } from "./devices/device-registry";
 import { HashPool } from "./devices/hash-pool";
-import { createAuth } from "./http/auth";
-import { buildApp } from "./http/build-app";
+import { adminTokenCheck } from "./http/auth";
+import { buildApp, type DeclaredRoute } from "./http/build-app";
+import { LoginGuard } from "./http/login-guard";
 import { Ingest } from "./ingest/ingest";
 import { MqttLink } from "./ingest/mqtt-link";
+import { createAuthMetrics } from "./metrics/auth-metrics";
+import { createBoundedEntries } from "./metrics/bounded-entries";
 import { createMetrics } from "./metrics/metrics";
 import { bindDbGauges } from "./metrics/db-gauges";
+import { BACKGROUND_NICE_STEP } from "./notify/background-priority";
 import { OutboxWorker, type OutboxRates } from "./notify/outbox-worker";
 import type { PhoneChannel } from "./notify/phone-channel";
 import { startPhone } from "./notify/phone-setup";
@@ -52,15 +56,25 @@ export interface SystemOptions {
   brokerThread?: boolean;
   /** The event loop's utilisation as the outbox's in-flight limit sees it (tests of an overloaded loop). */
   loopUtilization?: () => number;
+  /** Replace the admin token with a generated one (`--new-admin-token`); ignored with HK_ADMIN_TOKEN. */
+  newAdminToken?: boolean;
+  /** Bytes a console may leave unread before it is closed (default console-hub.ts). */
+  consoleSendBufferLimit?: number;
+  /** Where the built console is (default dashboard/dist). */
+  dashboardDir?: string;
 }
 
 export interface System {
   logger: Logger;
   httpUrl: string;
   mqttUrl: string;
+  /** The URL new devices are given: the TLS listener's when there is one. */
+  deviceUrl: string;
   publicUrl: string;
-  adminToken: string | null;
-  adminTokenGenerated: boolean;
+  /** The admin token in clear when this start generated it (shown once), else null. */
+  generatedAdminToken: string | null;
+  /** Every HTTP route and who may call it. */
+  routes: readonly DeclaredRoute[];
   /** The embedded phone-network emulator's URL, when it runs. */
   phoneUrl: string | null;
   phone: import("@helpkey/firmware-sim/phone-network").PhoneNetwork | null;
@@ -71,9 +85,8 @@ export interface System {
   close(): Promise<void>;
 }
 
-const BUILT = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
-/** The built console (dashboard/dist) when present, else the plain live page. */
-const DASHBOARD_DIR = existsSync(BUILT) ? BUILT : fileURLToPath(new URL("../../dashboard/public", import.meta.url));
+/** The built console (`pnpm build:dashboard`); without it `/` says how to build it. */
+const DASHBOARD_DIR = fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
 
 export async function startSystem(config: Readonly<Config>, opts: SystemOptions = {}): Promise<System> {
   const logger = opts.logger ?? createLogger(config.logLevel);
@@ -100,12 +113,19 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 1. durable store
     const db = openDb(config.dataDir);
     closers.push(["database", () => void db.$client.close()]);
-    // device secrets are checked on worker threads, one per core: a reconnect storm is bound by them
-    const hashes = new HashPool(availableParallelism());
-    closers.push(["hash workers", () => hashes.close()]);
-    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive), writes: new WriteBatch(db) };
     const metrics = createMetrics();
     bindDbGauges(metrics, db);
+    const authMetrics = createAuthMetrics(metrics.registry);
+    // every map a stranger can grow is bounded, and counted here by name
+    const bounded = createBoundedEntries(metrics.registry);
+    // every slow hash (device secrets, passwords) runs on these worker threads, one per core, below
+    // the threads that store and ack alarms: they take the CPU the alarm path leaves
+    const hashes = new HashPool(availableParallelism(), { observe: authMetrics.hashJob, niceStep: BACKGROUND_NICE_STEP });
+    closers.push(["hash workers", () => hashes.close()]);
+    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive), writes: new WriteBatch(db) };
+    // the broker's device check, behind budgets for failed checks per source and per device id
+    const connectAuth = new ConnectAuth(ctx.devices, { observe: authMetrics.connect });
+    authMetrics.bind({ hashes, devices: ctx.devices, connectAuth }, bounded);
     const checkpointer = await startCheckpointer(db, {
       logger: logger.child({ part: "database" }),
       checkpointed: (s, pages) => {
@@ -114,8 +134,13 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       },
     });
     closers.push(["wal checkpoints", () => checkpointer.close()]);
-    const hub = new ConsoleHub();
-    const token = ensureAdminToken(db, config.dataDir, config.adminToken);
+    const hub = new ConsoleHub({
+      ...(opts.consoleSendBufferLimit ? { sendBufferLimit: opts.consoleSendBufferLimit } : {}),
+      onClosed: (why) => (why === "too_slow" ? metrics.consoleSlowClosed : metrics.consoleRevoked).inc(),
+    });
+    const token = ensureAdminToken(db, config.dataDir, config.adminToken, opts.newAdminToken);
+    if (token.endedSessions > 0) logger.warn({ sessions: token.endedSessions }, "the admin token changed: the console sessions it opened are ended");
+    if (token.removedClearCopy) logger.warn("removed admin-token.txt: the admin token is kept only as a digest now (start with --new-admin-token to get a new one)");
 
     // 2. broker (embedded unless HK_MQTT_URL names an external one)
     const service = { username: "svc:gateway", password: randomBytes(24).toString("base64url") };
@@ -123,9 +148,12 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     if (!config.mqttUrl) {
       const brokerOptions = {
         host: config.host, port: config.mqttPort, servicePort: 0, logger: logger.child({ part: "broker" }),
-        authenticate: async ({ clientId, username, password }: Credentials): Promise<Identity | null> => {
+        // the optional TLS and WebSocket device listeners (tlsPort, wsPort, wssPort, tls)
+        ...config.mqttListeners,
+        authenticate: async (credentials: Credentials): Promise<ConnectDecision> => {
+          const { clientId, username, password } = credentials;
           if (username === service.username) return password?.toString() === service.password ? { role: "service", name: clientId } : null;
-          return username && (await ctx.devices.authenticate(username, password)) ? { role: "device", deviceId: username } : null;
+          return connectAuth.authenticate(credentials);
         },
       };
       if (opts.brokerThread === false) broker = await createBroker({ ...brokerOptions, registry: metrics.registry });
@@ -139,6 +167,8 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const mqttUrl = config.mqttUrl ?? broker!.url;
     // the gateway's own link uses the broker's service listener: never queued behind the devices
     const linkUrl = broker?.serviceUrl ?? mqttUrl;
+    // new devices are given the most private way in the broker offers
+    const deviceUrl = broker?.tlsUrl ?? broker?.wssUrl ?? mqttUrl;
 
     // 3. phone network: Twilio, a configured compatible server, or the built-in emulator
     const phone = await startPhone(config, logger, opts.channel, opts.phoneSpeed);
@@ -161,11 +191,13 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
 
     // 5. HTTP (its URL is the webhooks' base unless HK_PUBLIC_URL says otherwise)
     const twilioCfg = { authToken: phone.authToken, publicUrl: config.publicUrl ?? "" };
-    const app = await buildApp({
-      ctx, hub, metrics, logger, now, dispatch, authenticate: createAuth(token.digest),
+    const loginGuard = new LoginGuard();
+    bounded.track("login_failures", () => loginGuard.size());
+    const { app, routes } = await buildApp({
+      ctx, hub, metrics, logger, now, dispatch, adminToken: adminTokenCheck(token.digest), loginGuard, trustProxy: config.trustProxy, hashes,
       health: { broker: () => (broker ? broker.isRunning() : true) && Boolean(link?.connected), database: () => db.$client.open, workers: () => Boolean(worker?.isRunning) },
-      deviceMqttUrl: mqttUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics,
-      dashboardDir: DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(),
+      deviceMqttUrl: deviceUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics,
+      dashboardDir: opts.dashboardDir ?? DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(),
     });
     await app.listen({ host: config.host, port: config.httpPort });
     closers.push(["http", async () => {
@@ -191,7 +223,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     closers.push(["outbox", () => worker!.stop()]);
 
     // 7. demo community on an empty database
-    const demo = config.demo ? await seedDemo(ctx, config.dataDir, mqttUrl, now()) : null;
+    const demo = config.demo ? await seedDemo(ctx, config.dataDir, deviceUrl, now(), hashes.derive) : null;
 
     // 8. last: subscribe, so nothing arrives before everything above is ready
     const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch });
@@ -201,7 +233,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
 
     logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");
     return {
-      logger, httpUrl, mqttUrl, publicUrl: twilioCfg.publicUrl, adminToken: token.token, adminTokenGenerated: token.generated,
+      logger, httpUrl, mqttUrl, deviceUrl, publicUrl: twilioCfg.publicUrl, generatedAdminToken: token.generated, routes,
       phoneUrl: phone.network?.url ?? null, phone: phone.network, demo, ctx, broker, close,
     };
   } catch (err) {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { alertViewSchema, deviceStatusViewSchema, notificationViewSchema } from "./domain";
+import { countTextSchema } from "./ids";
 
 export const consoleEventTypes = [
   "alert.created", "alert.pressed", "alert.cancel_requested", "alert.acknowledged", "alert.dispatched",
@@ -36,6 +37,7 @@ export const consoleFrameSchema = z.union([consoleSnapshotSchema, consoleEventSc
 export type ConsoleFrame = z.infer<typeof consoleFrameSchema>;
 
 export const consoleQuerySchema = z.object({
-  since: z.coerce.number().int().nonnegative().optional(),
+  since: countTextSchema.optional(),
+  /** The admin token, for scripts that cannot set a header; accepted on this WebSocket only. */
   token: z.string().optional(),
 });

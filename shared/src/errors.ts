@@ -6,6 +6,10 @@ export const ErrorCodes = {
   NOT_FOUND: "HK_NOT_FOUND",
   CONFLICT: "HK_CONFLICT",
   ILLEGAL_TRANSITION: "HK_ILLEGAL_TRANSITION",
+  /** Over a rate limit or a lock for this caller: try again later (Retry-After says when). */
+  TOO_MANY_REQUESTS: "HK_TOO_MANY_REQUESTS",
+  /** The server is too busy for this now (a bounded queue is full); nothing was changed. */
+  BUSY: "HK_BUSY",
   BAD_SIGNATURE: "HK_BAD_SIGNATURE",
   INTERNAL: "HK_INTERNAL",
   // device side (broker and ingest); logged and counted, never sent to the device

@@ -3,13 +3,13 @@ import { z } from "zod";
 import { deviceIdSchema } from "./protocol";
 import { alertStates, deviceTypes, languages, outcomes } from "./domain";
 import { policySchema } from "./policy";
+import { boundedCountText, countTextSchema, idSchema as id, idTextSchema as idText, patchOf } from "./ids";
 
-const id = z.coerce.number().int().positive();
 const name = z.string().trim().min(1).max(100);
 /** E.164: + and up to 15 digits. */
 export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, "phone must be E.164, e.g. +8613800138000");
 
-export const idParamSchema = z.object({ id });
+export const idParamSchema = z.object({ id: idText });
 export const deviceIdParamSchema = z.object({ id: deviceIdSchema });
 
 export const createCommunitySchema = z.object({
@@ -46,31 +46,31 @@ export const createDeviceSchema = z.object({
   id: deviceIdSchema.optional(),
 });
 
-/** PATCH bodies: every field optional, the parent id may not move. */
+/** PATCH bodies: every field optional and none defaulted; the parent id may not move. */
 export const patchSchemas = {
-  communities: createCommunitySchema.partial(),
-  buildings: createBuildingSchema.omit({ communityId: true }).partial(),
-  units: createUnitSchema.omit({ buildingId: true }).partial(),
-  households: createHouseholdSchema.omit({ unitId: true }).partial(),
-  residents: createResidentSchema.omit({ householdId: true }).partial(),
-  contacts: createContactSchema.omit({ householdId: true }).partial(),
+  communities: patchOf(createCommunitySchema),
+  buildings: patchOf(createBuildingSchema.omit({ communityId: true })),
+  units: patchOf(createUnitSchema.omit({ buildingId: true })),
+  households: patchOf(createHouseholdSchema.omit({ unitId: true })),
+  residents: patchOf(createResidentSchema.omit({ householdId: true })),
+  contacts: patchOf(createContactSchema.omit({ householdId: true })),
 } as const;
 
 export const listQuerySchemas = {
   communities: z.object({}),
-  buildings: z.object({ communityId: id.optional() }),
-  units: z.object({ buildingId: id.optional() }),
-  households: z.object({ unitId: id.optional() }),
-  residents: z.object({ householdId: id.optional() }),
-  contacts: z.object({ householdId: id.optional() }),
-  devices: z.object({ householdId: id.optional() }),
+  buildings: z.object({ communityId: idText.optional() }),
+  units: z.object({ buildingId: idText.optional() }),
+  households: z.object({ unitId: idText.optional() }),
+  residents: z.object({ householdId: idText.optional() }),
+  contacts: z.object({ householdId: idText.optional() }),
+  devices: z.object({ householdId: idText.optional() }),
 } as const;
 
 export const alertListQuerySchema = z.object({
   state: z.enum(alertStates).optional(),
-  communityId: id.optional(),
-  since: z.coerce.number().int().nonnegative().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  communityId: idText.optional(),
+  since: countTextSchema.optional(),
+  limit: boundedCountText(1, 1000).default(200),
 });
 
 export const actionBodySchema = z.object({ by: z.string().trim().min(1).max(64).optional(), note: z.string().max(1000).optional() }).default({});

@@ -4,6 +4,7 @@ export * from "./errors";
 export * from "./domain";
 export * from "./console-events";
 export * from "./http";
+export * from "./ids";
 export * from "./policy";
 export * from "./redact";
 export * from "./board";

@@ -126,3 +126,32 @@ describe("HTTP input", () => {
     expect(err).not.toBeNull();
   });
 });
+
+describe("ids and numbers are parsed strictly", () => {
+  it("refuses ids that are not positive integers, in bodies, paths and queries, naming the field", async () => {
+    for (const communityId of [true, [1], "1", "0x1", " 1 ", 0, -1, 1.5, 2 ** 60]) {
+      const r = await sys.api<{ error: { code: string; field: string } }>("POST", "/api/buildings", { communityId, name: "B" });
+      expect(r.status, JSON.stringify(communityId)).toBe(400);
+      expect(r.body.error).toMatchObject({ code: "HK_BAD_REQUEST", field: "communityId" });
+    }
+    for (const id of ["0x1", "1e3", "01", "%201", "-1", "0", "1.0", "99999999999999999999"]) {
+      const r = await sys.api<{ error: { code: string; field: string } }>("GET", `/api/alerts/${id}`);
+      expect(r.status, id).toBe(400);
+      expect(r.body.error.field).toBe("id");
+    }
+    for (const q of ["limit=1e3", "limit=0x10", "since=-1", "communityId=true", "limit=%201"]) {
+      const r = await sys.api<{ error: { code: string } }>("GET", `/api/alerts?${q}`);
+      expect(r.status, q).toBe(400);
+    }
+    // what is valid still is
+    expect((await sys.api("GET", `/api/units?buildingId=${a.buildingId}&`)).status).toBe(200);
+    expect((await sys.api("GET", "/api/alerts?limit=10&since=0")).status).toBe(200);
+  });
+
+  it("a PATCH changes only the fields it names (no default resets another)", async () => {
+    const created = await sys.api<{ id: number; language: string }>("POST", "/api/residents", { householdId: a.householdId, name: "Mr Chen", language: "en" });
+    expect(created.body.language).toBe("en");
+    const patched = await sys.api<{ name: string; language: string }>("PATCH", `/api/residents/${created.body.id}`, { name: "Mr Chen Senior" });
+    expect(patched.body).toMatchObject({ name: "Mr Chen Senior", language: "en" });
+  });
+});

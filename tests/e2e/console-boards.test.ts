@@ -41,7 +41,7 @@ async function press(id: string, kind: keyof typeof alerts, agoS: number): Promi
 }
 
 beforeAll(async () => {
-  // Without a CJK font Chinese renders as boxes (TOOLCHAIN.md): scripts/browser-deps.sh installs one.
+  // Without a CJK font Chinese renders as boxes: scripts/test-deps.sh installs one.
   expect(execFileSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" })).toMatch(/WenQuanYi|Noto Sans CJK/);
   browser = await launchBrowser();
   clockOffset = -150_000;

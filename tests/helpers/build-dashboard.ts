@@ -1,6 +1,6 @@
 /**
- * vitest globalSetup: the browser tests need the built console (dashboard/dist), and the gateway picks
- * dist over the plain page when it starts. Builds only when a source is newer than the last build, into
+ * vitest globalSetup: the browser tests need the built console (dashboard/dist), which the gateway
+ * serves from when it starts. Builds only when a source is newer than the last build, into
  * a temporary folder swapped in at the end, so a test run elsewhere in this checkout never sees half a build.
  */
 import { spawnSync } from "node:child_process";

@@ -7,12 +7,16 @@ export interface ConsoleClient {
   frames: ConsoleFrame[];
   lastN(): number;
   waitFor(pred: (f: ConsoleFrame) => boolean, timeoutMs?: number): Promise<ConsoleFrame>;
+  /** Resolves when the server (or close()) ends the socket, with the close code and reason. */
+  closed: Promise<{ code: number; reason: string }>;
   close(): Promise<void>;
 }
 
-export async function openConsole(httpUrl: string, opts: { since?: number; token?: string } = {}): Promise<ConsoleClient> {
-  const q = new URLSearchParams({ token: opts.token ?? ADMIN_TOKEN, ...(opts.since !== undefined ? { since: String(opts.since) } : {}) });
-  const ws = new WebSocket(`${httpUrl.replace(/^http/, "ws")}/api/console?${q}`);
+/** With `cookie`, as a logged-in console user; otherwise with the admin token in the query. */
+export async function openConsole(httpUrl: string, opts: { since?: number; token?: string; cookie?: string } = {}): Promise<ConsoleClient> {
+  const q = new URLSearchParams({ ...(opts.cookie ? {} : { token: opts.token ?? ADMIN_TOKEN }), ...(opts.since !== undefined ? { since: String(opts.since) } : {}) });
+  const ws = new WebSocket(`${httpUrl.replace(/^http/, "ws")}/api/console?${q}`, opts.cookie ? { headers: { cookie: opts.cookie } } : {});
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
   const frames: ConsoleFrame[] = [];
   const waiters = new Set<() => void>();
   ws.on("message", (data) => {
@@ -27,6 +31,7 @@ export async function openConsole(httpUrl: string, opts: { since?: number; token
   });
   return {
     frames,
+    closed,
     lastN: () => frames.reduce((m, f) => Math.max(m, f.n), 0),
     waitFor(pred, timeoutMs = 5000) {
       const found = frames.find(pred);

@@ -3,7 +3,8 @@ import mqtt, { type MqttClient } from "mqtt";
 import { createSimDevice, type SimDevice } from "@helpkey/firmware-sim/device";
 import { topics, type AckPayload } from "@helpkey/shared";
 
-export async function connectSim(url: string, id: string, secret: string, extra: { stateDir?: string } = {}): Promise<SimDevice> {
+/** `ca`: the PEM certificate to trust for an mqtts:// or wss:// URL (a test's self-signed one). */
+export async function connectSim(url: string, id: string, secret: string, extra: { stateDir?: string; ca?: string } = {}): Promise<SimDevice> {
   const d = createSimDevice({ url, id, secret, backoffBaseMs: 300, backoffCapMs: 1000, reconnectBaseMs: 100, reconnectJitterMs: 50, ...extra });
   await d.waitForConnect(5000);
   return d;

@@ -14,7 +14,7 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { BrokerOptions, HkBroker } from "../types";
-import type { ThreadInit, ToMain, ToThread } from "./messages";
+import type { Listening, ThreadInit, ToMain, ToThread } from "./messages";
 
 export type BrokerThreadOptions = Omit<BrokerOptions, "registry">;
 
@@ -42,6 +42,11 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
     maxPacketBytes: options.maxPacketBytes, rateLimit: options.rateLimit, drainTimeoutMs: options.drainTimeoutMs,
     serviceDrainTimeoutMs: options.serviceDrainTimeoutMs, offlineQueueLimit: options.offlineQueueLimit, serviceQueueLimit: options.serviceQueueLimit,
     ...(options.servicePort !== undefined ? { servicePort: options.servicePort } : {}),
+    ...(options.tlsPort !== undefined ? { tlsPort: options.tlsPort } : {}),
+    ...(options.wsPort !== undefined ? { wsPort: options.wsPort } : {}),
+    ...(options.wssPort !== undefined ? { wssPort: options.wssPort } : {}),
+    ...(options.tls !== undefined ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    ...(options.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
   };
   let worker!: Worker;
   let alive = false;
@@ -64,13 +69,19 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
     switch (m.t) {
       case "log":
         return relog(m.line);
-      case "auth":
-        return void authenticate({ clientId: m.clientId, ...(m.username !== undefined ? { username: m.username } : {}), ...(m.password ? { password: Buffer.from(m.password) } : {}) })
-          .catch((err: unknown) => {
-            log.error({ err, clientId: m.clientId }, "authenticate threw; client refused");
-            return null;
-          })
-          .then((identity) => post({ t: "authResult", id: m.id, identity }));
+      case "auth": {
+        // the answer goes to the thread that asked: a restarted one numbers its CONNECTs from 1 again
+        const asker = worker;
+        const answer = (r: ToThread) => asker.postMessage(r);
+        return void authenticate({
+          clientId: m.clientId, ...(m.username !== undefined ? { username: m.username } : {}), ...(m.password ? { password: Buffer.from(m.password) } : {}),
+          ...(m.remoteAddress !== undefined ? { remoteAddress: m.remoteAddress } : {}), ...(m.deadline !== undefined ? { deadline: m.deadline } : {}),
+        }).then(
+          (decision) => answer({ t: "authResult", id: m.id, decision }),
+          // refused with CONNACK 3 on the broker thread, as a throw is on one thread
+          (err: unknown) => answer({ t: "authResult", id: m.id, decision: null, failed: err instanceof Error ? err.message : String(err) }),
+        );
+      }
       case "devices":
         devices = m.count;
         return;
@@ -85,7 +96,7 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
 
   /** Starts the thread; resolves with its port once it listens. */
   const spawn = (port: number) =>
-    new Promise<{ port: number; url: string; serviceUrl: string | null }>((resolve, reject) => {
+    new Promise<Listening>((resolve, reject) => {
       const w = new Worker(BOOT, { eval: true, workerData: { ...init, port } satisfies ThreadInit, name: "mqtt broker" });
       worker = w;
       alive = true;
@@ -122,11 +133,18 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
   const first = await spawn(init.port);
   // a restart takes the same service port too: the gateway's link reconnects to the URL it knows
   if (first.serviceUrl) init.servicePort = Number(new URL(first.serviceUrl).port);
+  // and the same device ports: devices reconnect to the URLs they were given
+  if (first.tlsUrl) init.tlsPort = portOf(first.tlsUrl);
+  if (first.wsUrl) init.wsPort = portOf(first.wsUrl);
+  if (first.wssUrl) init.wssPort = portOf(first.wssUrl);
   let closed: Promise<void> | undefined;
   return {
     port: first.port,
     url: first.url,
     serviceUrl: first.serviceUrl,
+    tlsUrl: first.tlsUrl,
+    wsUrl: first.wsUrl,
+    wssUrl: first.wssUrl,
     get worker() {
       return worker;
     },
@@ -163,4 +181,10 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
       return closed;
     },
   };
+}
+
+/** A listener URL's port; URL leaves out ws:// 80 and wss:// 443, their default ports. */
+function portOf(url: string): number {
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === "wss:" ? 443 : 80;
 }

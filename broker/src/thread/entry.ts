@@ -10,7 +10,7 @@ import { Gauge, Registry } from "prom-client";
 import { createBroker } from "../create-broker";
 import { registerGcPauses } from "../gc-pauses";
 import { registerLoopDelay } from "../loop-delay";
-import type { HkBroker, Identity } from "../types";
+import type { AuthDecision, HkBroker } from "../types";
 import type { ThreadInit, ToMain, ToThread } from "./messages";
 
 const port = parentPort!;
@@ -32,18 +32,42 @@ new Gauge({
 // its stalls hold up every alarm on its way in and every ack on its way out
 registerLoopDelay(registry, "hk_broker_event_loop_delay_seconds", "the broker thread");
 registerGcPauses(registry, "hk_broker_gc_pause_seconds", "the broker thread");
-const authWaiting = new Map<number, (identity: Identity | null) => void>();
+/** CONNECTs whose check the main thread has not answered; one per socket, dropped past its deadline. */
+const authWaiting = new Map<number, { resolve: (d: AuthDecision) => void; reject: (err: Error) => void; deadline: number | undefined }>();
 let nextAuth = 1;
+new Gauge({
+  name: "hk_broker_auth_waiting",
+  help: "CONNECTs on the broker thread waiting for the main thread's credential check",
+  registers: [registry],
+  collect() {
+    this.set(authWaiting.size);
+  },
+});
+// the main thread answers every check, but one it never answers must not stay here for ever
+const AUTH_SWEEP_MS = 5_000;
+const authSweep = setInterval(() => {
+  const now = Date.now();
+  for (const [id, w] of authWaiting) {
+    if (w.deadline !== undefined && now > w.deadline + AUTH_SWEEP_MS) {
+      authWaiting.delete(id);
+      w.resolve(null); // the broker stopped waiting at the deadline: nobody reads this
+    }
+  }
+}, AUTH_SWEEP_MS);
+authSweep.unref();
 
 let broker: HkBroker;
 try {
   broker = await createBroker({
     ...init, logger, registry,
-    authenticate: ({ clientId, username, password }) =>
-      new Promise((resolve) => {
+    authenticate: ({ clientId, username, password, remoteAddress, deadline }) =>
+      new Promise((resolve, reject) => {
         const id = nextAuth++;
-        authWaiting.set(id, resolve);
-        send({ t: "auth", id, clientId, ...(username !== undefined ? { username } : {}), ...(password ? { password: new Uint8Array(password) } : {}) });
+        authWaiting.set(id, { resolve, reject, deadline });
+        send({
+          t: "auth", id, clientId, ...(username !== undefined ? { username } : {}), ...(password ? { password: new Uint8Array(password) } : {}),
+          ...(remoteAddress !== undefined ? { remoteAddress } : {}), ...(deadline !== undefined ? { deadline } : {}),
+        });
       }),
   });
 } catch (err) {
@@ -61,10 +85,13 @@ counter.unref();
 
 port.on("message", (m: ToThread) => {
   switch (m.t) {
-    case "authResult":
-      authWaiting.get(m.id)?.(m.identity);
+    case "authResult": {
+      const w = authWaiting.get(m.id);
       authWaiting.delete(m.id);
+      if (m.failed !== undefined) w?.reject(new Error(m.failed));
+      else w?.resolve(m.decision);
       break;
+    }
     case "disconnect":
       broker.disconnectDevice(m.deviceId);
       break;
@@ -73,10 +100,11 @@ port.on("message", (m: ToThread) => {
       break;
     case "close":
       clearInterval(counter);
+      clearInterval(authSweep);
       authWaiting.clear(); // their connections close with the broker: no answer, no refusal logged
       // the thread ends with its broker; the main thread waits for its exit
       void broker.close().finally(() => setImmediate(() => process.exit(0)));
       break;
   }
 });
-send({ t: "ready", port: broker.port, url: broker.url, serviceUrl: broker.serviceUrl });
+send({ t: "ready", port: broker.port, url: broker.url, serviceUrl: broker.serviceUrl, tlsUrl: broker.tlsUrl, wsUrl: broker.wsUrl, wssUrl: broker.wssUrl });

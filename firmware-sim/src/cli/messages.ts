@@ -16,6 +16,7 @@ export interface Messages {
   ackTimeout(seconds: number, seq: number, statePath: string | undefined): string;
   noConnection(url: string, seconds: number): string;
   unreachable(url: string, reason: string): string;
+  untrusted(url: string, reason: string): string;
   refused: string;
   cannotRun(reason: string): string;
   phoneListening(url: string, accountSid: string, authToken: string): string;
@@ -45,7 +46,9 @@ options:
   --id ID               device id (or from --credentials)
   --secret SECRET       device secret (or from --credentials)
   --credentials FILE    JSON {id, secret, mqtt: {url}} as returned by POST /api/devices
-  --url URL             broker (default: the credentials' mqtt.url, else mqtt://127.0.0.1:1883)
+  --url URL             broker: mqtt://, mqtts://, ws://HOST:PORT/mqtt or wss://HOST:PORT/mqtt
+                        (default: the credentials' mqtt.url, else mqtt://127.0.0.1:1883)
+  --ca FILE             PEM certificate to trust for mqtts:// and wss:// (a self-signed broker)
   --kind KIND           emergency | medical | fire | intrusion | service (default emergency)
   --action ACTION       raise | cancel | test (default raise)
   --trigger TRIGGER     button | remote | pendant | pullcord (default button)
@@ -86,6 +89,7 @@ Stops on Ctrl-C / SIGTERM. Exit codes: 0 stopped, 2 usage error, 3 cannot listen
     `no ack within ${s} s. ${path ? `The alarm (seq ${seq}) stays queued in ${path} and is sent again on the next run with this --state-dir.` : ""}\nIs the gateway running, and does it know this device?`,
   noConnection: (url, s) => `could not connect to the broker at ${url} within ${s} s; is the gateway running? (check --url)`,
   unreachable: (url, reason) => `broker at ${url} unreachable (${reason}); retrying …`,
+  untrusted: (url, reason) => `the broker at ${url} has a certificate this device does not trust (${reason}): give it with --ca FILE; retrying …`,
   refused: "device refused: wrong id or secret (check --credentials)",
   cannotRun: (reason) => `error: ${reason}`,
   phoneListening: (url, sid, token) =>
@@ -118,7 +122,9 @@ const zh: Messages = {
   --id ID               设备号（或来自 --credentials）
   --secret SECRET       设备密钥（或来自 --credentials）
   --credentials FILE    POST /api/devices 返回的 JSON {id, secret, mqtt: {url}}
-  --url URL             MQTT 服务器（默认：凭据中的 mqtt.url，否则 mqtt://127.0.0.1:1883）
+  --url URL             MQTT 服务器：mqtt://、mqtts://、ws://主机:端口/mqtt 或 wss://主机:端口/mqtt
+                        （默认：凭据中的 mqtt.url，否则 mqtt://127.0.0.1:1883）
+  --ca FILE             mqtts:// 和 wss:// 要信任的 PEM 证书（服务器使用自签名证书时）
   --kind KIND           emergency | medical | fire | intrusion | service（默认 emergency）
   --action ACTION       raise | cancel | test（默认 raise）
   --trigger TRIGGER     button | remote | pendant | pullcord（默认 button）
@@ -159,6 +165,7 @@ Ctrl-C / SIGTERM 停止。退出码：0 已停止，2 用法错误，3 无法监
     `${s} 秒内未收到回执。${path ? `警报（序号 ${seq}）仍在 ${path} 的队列中，下次使用同一 --state-dir 运行时会重发。` : ""}\n网关是否在运行？它是否认识这个设备？`,
   noConnection: (url, s) => `${s} 秒内无法连接到 ${url} 的 MQTT 服务器；网关是否在运行？（检查 --url）`,
   unreachable: (url, reason) => `无法连接 ${url}（${reason}），正在重试 …`,
+  untrusted: (url, reason) => `${url} 的证书不受本设备信任（${reason}）：请用 --ca FILE 指定该证书；正在重试 …`,
   refused: "设备被拒绝：设备号或密钥错误（请检查 --credentials）",
   cannotRun: (reason) => `错误：${reason}`,
   phoneListening: (url, sid, token) =>

@@ -9,17 +9,20 @@ import { createSimDevice, type SimDevice } from "../device";
 import { DeviceStateError } from "../device-state";
 import { readCredentials } from "./credentials";
 import type { Messages } from "./messages";
-import { EXIT, UsageError, oneOf, parse, positiveNumber } from "./usage";
+import { EXIT, UsageError, fileText, oneOf, parse, positiveNumber } from "./usage";
 
 const DEFAULT_URL = "mqtt://127.0.0.1:1883";
 const DEFAULT_STATE_DIR = "./data/sim";
 const DEFAULT_TIMEOUT_S = 10;
+/** OpenSSL's and Node's codes for a certificate the device could not verify (self-signed, other CA, wrong name, expired). */
+const UNTRUSTED = /SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|CERT_/;
 
 const options = {
   id: { type: "string" },
   secret: { type: "string" },
   credentials: { type: "string" },
   url: { type: "string" },
+  ca: { type: "string" },
   kind: { type: "string" },
   action: { type: "string" },
   trigger: { type: "string" },
@@ -65,6 +68,8 @@ export async function runPress(argv: string[], m: Messages): Promise<number> {
   if (!deviceIdSchema.safeParse(id).success) throw new UsageError(`--id "${id}" is not a device id (3-64 of A-Z a-z 0-9 _ -)`);
   const url = v.url ?? creds?.mqtt.url ?? DEFAULT_URL;
   if (!URL.canParse(url)) throw new UsageError(`--url "${url}" is not a URL, e.g. ${DEFAULT_URL}`);
+  if (!/^(mqtt|mqtts|ws|wss):$/.test(new URL(url).protocol)) throw new UsageError(`--url "${url}" must be mqtt://, mqtts://, ws:// or wss://`);
+  const ca = fileText(v.ca, "--ca");
   const kind = oneOf(v.kind, alarmKinds, "--kind", "emergency");
   const action = oneOf(v.action, alarmActions, "--action", "raise");
   const trigger = oneOf(v.trigger, alarmTriggers, "--trigger", "button");
@@ -73,7 +78,7 @@ export async function runPress(argv: string[], m: Messages): Promise<number> {
   const logger = pino({ level: v.verbose ? "debug" : "silent" }, pino.destination({ dest: 2, sync: true }));
   let device: SimDevice;
   try {
-    device = createSimDevice({ url, id, secret, stateDir: v["state-dir"] ?? DEFAULT_STATE_DIR, logger, reconnectBaseMs: 500, reconnectJitterMs: 250 });
+    device = createSimDevice({ url, id, secret, ...(ca ? { ca } : {}), stateDir: v["state-dir"] ?? DEFAULT_STATE_DIR, logger, reconnectBaseMs: 500, reconnectJitterMs: 250 });
   } catch (err) {
     if (!(err instanceof DeviceStateError)) throw err;
     process.stderr.write(`${m.cannotRun(err.message)}\n`);
@@ -121,7 +126,8 @@ function pressAndWait(device: SimDevice, plan: PressPlan, m: Messages): Promise<
     device.on("connect-failed", (e) => {
       if (warned) return;
       warned = true;
-      p.err(m.unreachable(plan.url, (e as NodeJS.ErrnoException).code ?? e.message));
+      const reason = (e as NodeJS.ErrnoException).code ?? e.message;
+      p.err(UNTRUSTED.test(reason) ? m.untrusted(plan.url, reason) : m.unreachable(plan.url, reason));
     });
     device.on("sent", (e) => {
       if (e.seq !== seq) return;

@@ -1,4 +1,5 @@
 /** CLI plumbing shared by the subcommands: exit codes, usage errors, parseArgs wrapped. */
+import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** Exit codes of every firmware-sim command (documented in `pnpm sim --help`). */
@@ -31,6 +32,16 @@ export function oneOf<T extends string>(value: string | undefined, allowed: read
   if (value === undefined) return dflt;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${allowed.join(", ")}; got "${value}"`);
+}
+
+/** The text of the file a flag names; an unreadable one is a usage error (exit 2). */
+export function fileText(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return readFileSync(value, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${flag} ${value}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 export function positiveNumber(value: string | undefined, flag: string, dflt: number): number {

@@ -4,13 +4,12 @@
  */
 import { and, desc, eq, exists, gte, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { alarmKinds, alertStates, outcomes } from "@helpkey/shared";
+import { alarmKinds, alertStates, boundedCountText, countTextSchema, idTextSchema as id, outcomes } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { alerts, buildings, households, residents, units } from "../db/schema";
 import type { AlertRow } from "../store/alerts";
 
-const id = z.coerce.number().int().positive();
-const ms = z.coerce.number().int().nonnegative();
+const ms = countTextSchema;
 
 export const historyQuerySchema = z.object({
   /** First press at or after (epoch ms). */
@@ -25,7 +24,7 @@ export const historyQuerySchema = z.object({
   kind: z.enum(alarmKinds).optional(),
   outcome: z.enum(outcomes).optional(),
   state: z.enum(alertStates).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  limit: boundedCountText(1, 1000).default(200),
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 

@@ -1,9 +1,9 @@
 /**
- * The console's live side: every connected WebSocket and the communities it may see.
+ * The console's live side: every connected WebSocket, who opened it and the communities it may see.
  * Events arrive already numbered (committed); a frame leaves only once its event is on disk
- * (store/wal-sync.ts), in commit order. Everything one WAL sync releases (the ingest's batch, the
- * webhooks', the outbox's) goes to each console in one write: at 1,000 presses/s that was three
- * writes, and three wake-ups of the console's machine, per sync (bench, issue 4).
+ * (store/wal-sync.ts), in commit order. Everything one WAL sync releases goes to each console in one
+ * write. A console that stops reading is closed once its send buffer passes a limit (it resumes
+ * with `since=N`), and one whose credentials were revoked is closed at once.
  */
 import type { WebSocket } from "ws";
 import type { ConsoleEvent, ConsoleFrame } from "@helpkey/shared";
@@ -13,37 +13,52 @@ export interface ConsoleClient {
   ws: WebSocket;
   /** null = every community (admin). */
   communityIds: Set<number> | null;
+  /** The account behind it (null: the admin token). */
+  userId: number | null;
+  /** The session it was opened with (null: the admin token). */
+  sessionId: string | null;
 }
 
-/** Frames released and not yet written, per console, in release order. */
-const unwritten = new Map<ConsoleClient, string[]>();
+/** WebSocket close codes the console acts on (4000–4999 are the application's). */
+export const CloseCodes = {
+  /** The server is stopping; reconnect. */
+  goingAway: 1001,
+  /** The console fell behind (its send buffer passed the limit); reconnect with since=N. */
+  tooSlow: 1013,
+  /** Its credentials were revoked (logged out, disabled, role or communities changed): log in again. */
+  revoked: 4001,
+} as const;
 
-function enqueue(c: ConsoleClient, texts: string[]): void {
-  if (texts.length === 0) return;
-  if (unwritten.size === 0) queueMicrotask(writeReleased); // after every callback of this release
-  const list = unwritten.get(c);
-  if (list) list.push(...texts);
-  else unwritten.set(c, [...texts]);
-}
+/** Bytes a console may have waiting in its send buffer before it is closed. */
+export const DEFAULT_SEND_BUFFER_LIMIT = 8 * 1024 * 1024;
+/** A closed console that does not finish the closing handshake is cut off after this. */
+const CLOSE_GRACE_MS = 2_000;
 
-function writeReleased(): void {
-  for (const [c, texts] of unwritten) {
-    unwritten.delete(c);
-    if (c.ws.readyState !== c.ws.OPEN) continue;
-    // One text frame per event keeps the protocol simple for any client; corking makes them one write.
-    const sock = (c.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    sock?.cork();
-    for (const t of texts) c.ws.send(t);
-    sock?.uncork();
-  }
+export interface ConsoleHubOptions {
+  /** Bytes a console may have waiting in its send buffer before it is closed. */
+  sendBufferLimit?: number;
+  /** Told of every console closed, and why (for /metrics). */
+  onClosed?: (why: "too_slow" | "revoked") => void;
 }
 
 export class ConsoleHub {
-  private clients = new Set<ConsoleClient>();
+  private readonly clients = new Set<ConsoleClient>();
+  /** Frames released and not yet written, per console, in release order. */
+  private readonly unwritten = new Map<ConsoleClient, string[]>();
+  private readonly sendBufferLimit: number;
+  private readonly onClosed: (why: "too_slow" | "revoked") => void;
+
+  constructor(opts: ConsoleHubOptions = {}) {
+    this.sendBufferLimit = opts.sendBufferLimit ?? DEFAULT_SEND_BUFFER_LIMIT;
+    this.onClosed = opts.onClosed ?? (() => undefined);
+  }
 
   add(c: ConsoleClient): () => void {
     this.clients.add(c);
-    return () => this.clients.delete(c);
+    return () => {
+      this.clients.delete(c);
+      this.unwritten.delete(c);
+    };
   }
 
   size(): number {
@@ -55,10 +70,10 @@ export class ConsoleHub {
   }
 
   /** A snapshot or replay for one client; queued behind every live batch committed before it. */
-  static send(c: ConsoleClient, frames: ConsoleFrame[]): void {
+  send(c: ConsoleClient, frames: ConsoleFrame[]): void {
     if (frames.length === 0) return;
     const texts = frames.map((f) => JSON.stringify(f));
-    afterDurable(() => enqueue(c, texts));
+    afterDurable(() => this.enqueue(c, texts));
   }
 
   broadcast(events: ConsoleEvent[]): void {
@@ -70,13 +85,59 @@ export class ConsoleHub {
     afterDurable(() => {
       for (const c of targets) {
         const mine = c.communityIds === null ? texts : texts.filter((_, i) => ConsoleHub.visible(c, events[i]!));
-        enqueue(c, mine);
+        this.enqueue(c, mine);
       }
     });
   }
 
+  /** Closes, at once, every console the predicate picks (its credentials no longer hold). */
+  revoke(pick: (c: ConsoleClient) => boolean, reason: string): number {
+    let n = 0;
+    for (const c of [...this.clients]) {
+      if (!pick(c)) continue;
+      this.close(c, CloseCodes.revoked, reason);
+      this.onClosed("revoked");
+      n++;
+    }
+    return n;
+  }
+
   closeAll(): void {
-    for (const c of this.clients) c.ws.close(1001, "server shutting down");
+    for (const c of this.clients) c.ws.close(CloseCodes.goingAway, "server shutting down");
     this.clients.clear();
+    this.unwritten.clear();
+  }
+
+  private close(c: ConsoleClient, code: number, reason: string): void {
+    this.clients.delete(c);
+    this.unwritten.delete(c);
+    c.ws.close(code, reason);
+    // a peer that does not read does not answer the close either
+    setTimeout(() => c.ws.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  private enqueue(c: ConsoleClient, texts: string[]): void {
+    if (texts.length === 0 || !this.clients.has(c)) return;
+    if (this.unwritten.size === 0) queueMicrotask(() => this.writeReleased()); // after every callback of this release
+    const list = this.unwritten.get(c);
+    if (list) list.push(...texts);
+    else this.unwritten.set(c, [...texts]);
+  }
+
+  private writeReleased(): void {
+    for (const [c, texts] of this.unwritten) {
+      this.unwritten.delete(c);
+      if (c.ws.readyState !== c.ws.OPEN) continue;
+      if (c.ws.bufferedAmount > this.sendBufferLimit) {
+        this.close(c, CloseCodes.tooSlow, "console fell behind: reconnect with since=N");
+        this.onClosed("too_slow");
+        continue;
+      }
+      // One text frame per event keeps the protocol simple for any client; corking makes them one write.
+      const sock = (c.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      sock?.cork();
+      for (const t of texts) c.ws.send(t);
+      sock?.uncork();
+    }
   }
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { CreatedDevice } from "@helpkey/shared";
 import type { AlertContext } from "../alerts/context";
 import { buildings, communities, contacts, devices, households, patrolMembers, residents, units } from "../db/schema";
-import { hashSecret, newSecret } from "../devices/secret-hash";
+import { hashDeviceSecret, newSecret, type Derive } from "../devices/secret-hash";
 
 export interface DemoInfo {
   communityId: number;
@@ -20,7 +20,7 @@ export interface DemoInfo {
 const surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"];
 const given = ["秀英", "建国", "桂兰", "志强", "淑珍", "国华", "玉梅", "德明", "凤英", "文斌", "丽华", "福生"];
 
-export async function seedDemo(ctx: AlertContext, dataDir: string, mqttUrl: string, now: number): Promise<DemoInfo> {
+export async function seedDemo(ctx: AlertContext, dataDir: string, mqttUrl: string, now: number, derive?: Derive): Promise<DemoInfo> {
   const dir = path.join(dataDir, "demo");
   const existing = ctx.db.select().from(communities).limit(1).get();
   if (existing) {
@@ -58,7 +58,7 @@ export async function seedDemo(ctx: AlertContext, dataDir: string, mqttUrl: stri
   }
   const files: string[] = [];
   for (const d of creds) {
-    ctx.db.insert(devices).values({ id: d.id, householdId: d.householdId, type: d.type, secretHash: await hashSecret(d.secret), createdAt: now }).run();
+    ctx.db.insert(devices).values({ id: d.id, householdId: d.householdId, type: d.type, secretHash: await hashDeviceSecret(d.secret, derive), createdAt: now }).run();
     const file = path.join(dir, `${d.id}.json`);
     writeFileSync(file, JSON.stringify({ id: d.id, secret: d.secret, mqtt: { url: mqttUrl } } satisfies CreatedDevice, null, 2), { mode: 0o600 });
     files.push(file);

@@ -1,21 +1,77 @@
 /**
- * scrypt for device secrets on worker threads (issue 4, reconnect after a restart).
+ * Every slow hash of the gateway (device secrets, dispatcher passwords) runs here, on worker threads:
+ * never on the event loop, and never in libuv's pool, which runs the WAL fdatasync that every ack
+ * waits for (store/wal-sync.ts).
  *
- * node:crypto's async scrypt runs in libuv's pool, but each call still costs the main thread
- * ~0.3 ms of setup under a reconnect storm (bench profile: 18 % of the event loop, OpenSSL's
- * per-call algorithm fetch contending with the pool threads), and the pool is shared with the WAL
- * fsync that every ack waits for. Here the whole derivation runs on `size` worker threads; the
- * main thread only posts a message. Jobs queue in arrival order per worker; a worker is picked
- * by fewest jobs pending.
+ * The queue lives on this side. Each worker has at most IN_FLIGHT_PER_WORKER jobs posted to it (two,
+ * so it never idles for a message round trip); the rest wait in one FIFO per lane. Lane "device"
+ * (CONNECT checks, provisioning) is served first, then lane "known" (logins from a browser that
+ * logged in to that account before: the dispatcher at her own desk), then lane "password" (every
+ * other login, user creation), so a login flood from strangers never queues ahead of her. A job
+ * whose deadline has passed when its turn comes is dropped without hashing: nobody waits for its
+ * answer any more. A full lane refuses at once (HashPoolBusyError), so a flood queues a bounded
+ * amount of work instead of minutes of it.
  */
 import { Worker } from "node:worker_threads";
-import type { Derive, ScryptParams } from "./secret-hash";
+import type { ScryptParams } from "./secret-hash";
+
+export type HashLane = "device" | "known" | "password";
+
+export interface DeriveOptions {
+  /** Default "device". */
+  lane?: HashLane;
+  /** Epoch ms: dropped unhashed (HashExpiredError) if its turn comes later. */
+  deadline?: number;
+}
+
+/** How a job ended: hashed, failed in the worker, dropped at its turn, or refused at the door. */
+export type HashOutcome = "done" | "failed" | "expired" | "busy";
+
+export interface HashPoolOptions {
+  /** Jobs each lane may hold waiting (in flight not counted); default LANE_LIMITS. */
+  limits?: Partial<Record<HashLane, number>>;
+  /** Hears every job's outcome (metrics). */
+  observe?: (lane: HashLane, outcome: HashOutcome) => void;
+  /** Lowers the workers' CPU priority by this nice step (Linux; 0 = unchanged, the default). */
+  niceStep?: number;
+}
+
+/** A device lane holds a district's reconnect (~1 s of work at device cost); a password lane a few logins. */
+export const LANE_LIMITS: Readonly<Record<HashLane, number>> = Object.freeze({ device: 4096, known: 16, password: 16 });
+/** In the order they are served. */
+export const LANES: readonly HashLane[] = ["device", "known", "password"];
+const IN_FLIGHT_PER_WORKER = 2;
+
+/** The lane's queue is full: nothing was hashed; the caller answers "busy, retry". */
+export class HashPoolBusyError extends Error {
+  readonly code = "busy";
+  constructor(readonly lane: HashLane) {
+    super(`hash queue "${lane}" is full`);
+    this.name = "HashPoolBusyError";
+  }
+}
+
+/** The job's deadline passed before its turn: nothing was hashed. */
+export class HashExpiredError extends Error {
+  readonly code = "expired";
+  constructor(readonly lane: HashLane) {
+    super(`hash job expired in queue "${lane}"`);
+    this.name = "HashExpiredError";
+  }
+}
 
 // Plain CommonJS, evaluated in the worker: no loader or build step needed (tsx, vitest, node alike).
+// It lowers its own priority as notify/background-priority.ts does (on Linux a nice value is per
+// thread), and checks the deadline again: the second job posted to a worker waits there for the first.
 const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const { scryptSync } = require("node:crypto");
+const os = require("node:os");
+if (workerData.niceStep > 0 && process.platform === "linux") {
+  try { os.setPriority(0, Math.min(19, os.getPriority(0) + workerData.niceStep)); } catch {}
+}
 parentPort.on("message", (m) => {
+  if (m.deadline !== undefined && Date.now() > m.deadline) return parentPort.postMessage({ id: m.id, expired: true });
   try {
     const key = scryptSync(m.secret, m.salt, m.keylen, { N: m.N, r: m.r, p: m.p, maxmem: m.maxmem });
     parentPort.postMessage({ id: m.id, key });
@@ -24,40 +80,138 @@ parentPort.on("message", (m) => {
   }
 });`;
 
+interface JobMessage {
+  id: number;
+  secret: string | Buffer;
+  salt: Buffer;
+  keylen: number;
+  N: number;
+  r: number;
+  p: number;
+  maxmem: number;
+  deadline?: number;
+}
+
 interface Job {
+  lane: HashLane;
+  message: JobMessage;
   resolve(key: Buffer): void;
   reject(err: Error): void;
 }
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, Job>;
+  inFlight: Map<number, Job>;
+}
+
+/** A FIFO with O(1) push and shift (an array whose consumed head is cut off now and then). */
+class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined; // a job holds a secret: not kept beyond its turn
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  drain(): T[] {
+    const rest = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
+    return rest;
+  }
 }
 
 export class HashPool {
   private readonly slots: Slot[] = [];
+  private readonly queues: Record<HashLane, Fifo<Job>> = { device: new Fifo(), known: new Fifo(), password: new Fifo() };
+  private readonly limits: Record<HashLane, number>;
+  private readonly observe: (lane: HashLane, outcome: HashOutcome) => void;
+  private readonly niceStep: number;
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number) {
+  constructor(size: number, opts: HashPoolOptions = {}) {
+    this.limits = { ...LANE_LIMITS, ...opts.limits };
+    this.observe = opts.observe ?? (() => {});
+    this.niceStep = opts.niceStep ?? 0;
     for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
   }
 
+  /** Jobs waiting in a lane (not yet posted to a worker). */
+  queued(lane: HashLane): number {
+    return this.queues[lane].length;
+  }
+
+  derive = (secret: string | Buffer, salt: Buffer, keylen: number, params: Readonly<ScryptParams> & { maxmem: number }, opts: DeriveOptions = {}): Promise<Buffer> => {
+    if (this.closed) return Promise.reject(new Error("hash pool closed"));
+    const lane = opts.lane ?? "device";
+    const queue = this.queues[lane];
+    if (queue.length >= this.limits[lane]) {
+      this.dropExpiredHead(lane);
+      if (queue.length >= this.limits[lane]) {
+        this.observe(lane, "busy");
+        return Promise.reject(new HashPoolBusyError(lane));
+      }
+    }
+    const message: JobMessage = { id: this.nextId++, secret, salt, keylen, N: params.N, r: params.r, p: params.p, maxmem: params.maxmem };
+    if (opts.deadline !== undefined) message.deadline = opts.deadline;
+    return new Promise<Buffer>((resolve, reject) => {
+      queue.push({ lane, message, resolve, reject });
+      this.pump();
+    });
+  };
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const err = new Error("hash pool closed");
+    for (const lane of LANES) for (const job of this.queues[lane].drain()) job.reject(err);
+    for (const s of this.slots) {
+      for (const job of s.inFlight.values()) job.reject(err);
+      s.inFlight.clear();
+    }
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true }), pending: new Map() };
+    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { niceStep: this.niceStep }, name: "hash worker" }), inFlight: new Map() };
     slot.worker.unref(); // never what keeps the process alive
-    slot.worker.on("message", (m: { id: number; key?: Uint8Array; error?: string }) => {
-      const job = slot.pending.get(m.id);
-      slot.pending.delete(m.id);
-      if (m.key) job?.resolve(Buffer.from(m.key));
-      else job?.reject(new Error(m.error ?? "scrypt failed"));
+    slot.worker.on("message", (m: { id: number; key?: Uint8Array; error?: string; expired?: boolean }) => {
+      const job = slot.inFlight.get(m.id);
+      slot.inFlight.delete(m.id);
+      if (job) this.settle(job, m);
+      this.pump();
     });
     const fail = (err: Error) => {
-      for (const job of slot.pending.values()) job.reject(err);
-      slot.pending.clear();
-      // a worker that died is replaced, so the next check still has somewhere to run
+      for (const job of slot.inFlight.values()) {
+        this.observe(job.lane, "failed");
+        job.reject(err);
+      }
+      slot.inFlight.clear();
+      // a worker that died is replaced, so queued and later jobs still have somewhere to run
       const i = this.slots.indexOf(slot);
-      if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+      if (i >= 0 && !this.closed) {
+        this.slots[i] = this.spawn();
+        this.pump();
+      }
     };
     slot.worker.on("error", fail);
     slot.worker.on("exit", (code) => {
@@ -66,20 +220,57 @@ export class HashPool {
     return slot;
   }
 
-  derive: Derive = (secret, salt, keylen, params: Readonly<ScryptParams> & { maxmem: number }) => {
-    if (this.closed) return Promise.reject(new Error("hash pool closed"));
-    let slot = this.slots[0]!;
-    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
-    const id = this.nextId++;
-    return new Promise<Buffer>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, secret, salt, keylen, N: params.N, r: params.r, p: params.p, maxmem: params.maxmem });
-    });
-  };
+  private settle(job: Job, m: { key?: Uint8Array; error?: string; expired?: boolean }): void {
+    if (m.key) {
+      this.observe(job.lane, "done");
+      job.resolve(Buffer.from(m.key));
+    } else if (m.expired) {
+      this.observe(job.lane, "expired");
+      job.reject(new HashExpiredError(job.lane));
+    } else {
+      this.observe(job.lane, "failed");
+      job.reject(new Error(m.error ?? "scrypt failed"));
+    }
+  }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    for (const s of this.slots) for (const job of s.pending.values()) job.reject(new Error("hash pool closed"));
+  /** Posts waiting jobs to workers: each worker's first slot before anyone's second. */
+  private pump(): void {
+    if (this.closed) return;
+    for (let depth = 1; depth <= IN_FLIGHT_PER_WORKER; depth++) {
+      for (const slot of this.slots) {
+        if (slot.inFlight.size >= depth) continue;
+        const job = this.next();
+        if (!job) return;
+        slot.inFlight.set(job.message.id, job);
+        slot.worker.postMessage(job.message);
+      }
+    }
+  }
+
+  /** The next job worth hashing: device lane first; expired ones met on the way are dropped. */
+  private next(): Job | undefined {
+    const now = Date.now();
+    for (const lane of LANES) {
+      const queue = this.queues[lane];
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        if (job.message.deadline !== undefined && now > job.message.deadline) this.expire(job);
+        else return job;
+      }
+    }
+    return undefined;
+  }
+
+  /** A full lane first sheds the expired jobs at its head (they would be dropped at their turn anyway). */
+  private dropExpiredHead(lane: HashLane): void {
+    const queue = this.queues[lane];
+    const now = Date.now();
+    for (let job = queue.peek(); job && job.message.deadline !== undefined && now > job.message.deadline; job = queue.peek()) {
+      this.expire(queue.shift()!);
+    }
+  }
+
+  private expire(job: Job): void {
+    this.observe(job.lane, "expired");
+    job.reject(new HashExpiredError(job.lane));
   }
 }

@@ -5,25 +5,27 @@
  * Stored format: `scrypt$<salt>$<key>` (the original, always N=2^14, r=8, p=1) or
  * `scrypt$<N>$<r>$<p>$<salt>$<key>` (parameters written out, so they can change without a migration).
  *
- * Two costs (issue 4, reconnect after a restart):
- * - PASSWORD_PARAMS, N=2^14 (~40 ms per check on this machine's cores): for what people choose.
- *   A dispatcher's password may be guessable; the cost is what protects it.
+ * Two costs:
+ * - PASSWORD_PARAMS, N=2^14 (~40 ms per check on one core): for what people choose. A dispatcher's
+ *   password may be guessable; the cost is what protects it.
  * - DEVICE_PARAMS, N=2^10, r=1 (~0.27 ms, 128 KiB, still memory-hard): for device secrets, which the
  *   system generates (newSecret: 18 random bytes, 144 bits). Offline guessing of a 144-bit random
  *   secret is out of reach at any hash cost, so the cost factor buys nothing there, while it decides
- *   how fast a whole district comes back after a restart: every device's first CONNECT re-runs the
- *   hash (the verified cache is in memory only). 19,000 devices × 40 ms = 380 s of CPU; at r=8
- *   (2 ms) 38 s, which kept the bench's reconnect near a minute on two shared cores; at r=2 (0.5 ms)
- *   10 s, still the largest CPU cost of the reconnect in a profile (both hash workers ~13 s busy in
- *   the first 28 s); at r=1, 5 s.
- *   The hash at rest stays scrypt; hashes made at other parameters are rewritten at the first check.
+ *   how fast a whole district comes back after a restart (every device's first CONNECT re-runs the
+ *   hash: the verified cache is in memory only) and how much a flood of wrong CONNECTs costs.
+ *   19,000 devices × 40 ms = 380 s of CPU; at DEVICE_PARAMS, 5 s. Provisioning and rotation hash at
+ *   this cost too, so a device's first CONNECT is as cheap as its hundredth; hashes made at other
+ *   parameters are rewritten at the first successful check.
+ *
+ * The gateway hashes on its HashPool (hash-pool.ts), passed in as `derive`; without one, node:crypto's
+ * async scrypt runs in libuv's pool (scripts and tests only: that pool also runs the WAL fsync).
  */
 import { randomBytes, scrypt, timingSafeEqual, createHash } from "node:crypto";
 import { promisify } from "node:util";
 
 const scryptAsync = promisify(scrypt) as (pw: string | Buffer, salt: Buffer, keylen: number, opts: object) => Promise<Buffer>;
 
-/** Derives the key: node:crypto's scrypt in libuv's pool by default, or a HashPool's worker threads. */
+/** Derives the key: a HashPool's worker threads (the gateway), or node:crypto's scrypt in libuv's pool. */
 export type Derive = (secret: string | Buffer, salt: Buffer, keylen: number, params: Readonly<ScryptParams> & { maxmem: number }) => Promise<Buffer>;
 const libuvScrypt: Derive = (secret, salt, keylen, params) => scryptAsync(secret, salt, keylen, params);
 
@@ -51,8 +53,8 @@ async function hashWith(secret: string, params: Readonly<ScryptParams>, derive: 
 }
 
 /** For passwords people choose (and anything else low in entropy). */
-export function hashSecret(secret: string): Promise<string> {
-  return hashWith(secret, PASSWORD_PARAMS);
+export function hashSecret(secret: string, derive?: Derive): Promise<string> {
+  return hashWith(secret, PASSWORD_PARAMS, derive);
 }
 
 /** For device secrets from newSecret() (144 random bits): see the header for the cost. */

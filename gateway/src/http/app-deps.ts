@@ -1,10 +1,13 @@
 /** What the HTTP layer is given by the composition root (main.ts). */
 import type { Logger } from "pino";
 import type { AlertContext } from "../alerts/context";
+import type { TrustProxy } from "../config";
 import type { Effects } from "../alerts/effects";
 import type { ConsoleHub } from "../console/console-hub";
+import type { HashPool } from "../devices/hash-pool";
 import type { Metrics } from "../metrics/metrics";
-import type { Authenticate } from "./auth";
+import type { AdminToken } from "./auth";
+import type { LoginGuard } from "./login-guard";
 
 export interface HealthProbe {
   broker: () => boolean;
@@ -18,7 +21,12 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   now: () => number;
-  authenticate: Authenticate;
+  adminToken: AdminToken;
+  loginGuard: LoginGuard;
+  /** Where slow hashes run (device secrets, passwords): never the event loop nor libuv's pool. */
+  hashes: HashPool;
+  /** Fastify's trustProxy (HK_TRUST_PROXY): whose X-Forwarded-* headers say the client's address and protocol. */
+  trustProxy: TrustProxy;
   dispatch: (fx: Effects) => void;
   health: HealthProbe;
   /** The MQTT URL devices are told to use. */
@@ -26,9 +34,9 @@ export interface AppDeps {
   /** Kick a device off the broker (revocation, rotation). */
   disconnectDevice: (id: string) => void;
   metricsEnabled: boolean;
-  /** Built dashboard (dashboard/dist) or its plain page. */
+  /** The built console (dashboard/dist); when it is missing, `/` says how to build it. */
   dashboardDir: string;
-  /** Twilio webhook verification (issue 3). */
+  /** Twilio webhook verification. */
   twilio: { authToken: string; publicUrl: string };
   /** Wake the outbox (a call ended, a cascade is due). */
   wakeOutbox: () => void;

@@ -1,15 +1,22 @@
 /**
- * Who is calling `/api` (DESIGN.md "HTTP API"): the admin token (`Authorization: Bearer <token>`, or
- * `?token=` on the console WebSocket where scripts cannot set headers), or a dispatcher's session
- * cookie from `POST /api/session` (httpOnly, SameSite=Strict: the browser sends it on the console's
- * own requests and WebSocket only, so no other site can act with it).
+ * Who is calling, and may they call this route (docs/security.md).
+ *
+ * Every route declares its `access` in its options: "public" (no credentials) or the console roles
+ * allowed (admins may use every route). The check runs on the route the router matched
+ * (`req.routeOptions`), never on the raw URL; a route that declares nothing refuses the start
+ * (build-app.ts). A request that matches no route still needs credentials: without them it is 401,
+ * so no spelling of a path answers differently to a stranger.
+ *
+ * Credentials: the admin token (`Authorization: Bearer <token>`; `?token=` only on routes that
+ * declare `tokenInQuery`, the console WebSocket, where a script cannot set a header), or a
+ * dispatcher's session cookie from `POST /api/session` (httpOnly, SameSite=Strict).
  */
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ErrorCodes } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { tokenDigest } from "../devices/secret-hash";
-import { anyRole, type Role } from "../users/roles";
+import type { Role } from "../users/roles";
 import { lookupSession, SESSION_IDLE_MS } from "../users/session-store";
 import { HttpError } from "./errors";
 
@@ -25,45 +32,57 @@ export interface Principal {
   sessionId: string | null;
 }
 
+/** "public", or the console roles that may call the route (admins may call every route). */
+export type Access = "public" | readonly Role[];
+
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** No credentials needed (login, the responder link's own token). */
-    public?: boolean;
-    /** Which console roles may use the route; admins may use every route. */
-    roles?: readonly Role[];
+    /** Required on every route: who may call it. */
+    access?: Access;
+    /** The admin token may come as `?token=` (the console WebSocket only: query strings end up in logs). */
+    tokenInQuery?: boolean;
+  }
+  interface FastifyRequest {
+    /** Set by the access check on every non-public route. */
+    principal?: Principal;
   }
 }
 
 export const SESSION_COOKIE = "hk_session";
 
-export const principalOf = (req: FastifyRequest): Principal => (req as FastifyRequest & { principal: Principal }).principal;
+/** The caller of a non-public route (the access check ran before any handler). */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new Error(`no principal on ${req.routeOptions.method} ${req.routeOptions.url}: the route is public`);
+  return req.principal;
+}
 
 export function canSee(p: Principal, communityId: number): boolean {
   return p.communityIds === null || p.communityIds.includes(communityId);
 }
 
-/** The admin-token check (unchanged contract: Bearer header or `?token=`). */
-export function createAuth(adminTokenDigest: string) {
+export interface AdminToken {
+  /** True when `token` is the install's admin token (constant time). */
+  matches(token: string): boolean;
+}
+
+export function adminTokenCheck(adminTokenDigest: string): AdminToken {
   const expected = Buffer.from(adminTokenDigest, "hex");
-  return function authenticate(req: FastifyRequest): Principal {
-    const header = req.headers.authorization;
-    const fromQuery = (req.query as { token?: unknown } | undefined)?.token;
-    const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : typeof fromQuery === "string" ? fromQuery : undefined;
-    if (!token) throw new HttpError(401, ErrorCodes.UNAUTHORIZED, "missing credentials: log in (POST /api/session) or send Authorization: Bearer <admin token>");
-    const got = Buffer.from(tokenDigest(token), "hex");
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new HttpError(401, ErrorCodes.UNAUTHORIZED, "invalid token");
-    return { name: "admin", communityIds: null, role: "admin", userId: null, sessionId: null };
+  return {
+    matches(token) {
+      const got = Buffer.from(tokenDigest(token), "hex");
+      return got.length === expected.length && timingSafeEqual(got, expected);
+    },
   };
 }
-export type Authenticate = ReturnType<typeof createAuth>;
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
+const ADMIN: Omit<Principal, "sessionId"> = { name: "admin", communityIds: null, role: "admin", userId: null };
+
+function bearerOf(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith("Bearer ")) return header.slice(7).trim();
+  if (!req.routeOptions.config?.tokenInQuery) return undefined;
+  const fromQuery = (req.query as { token?: unknown } | undefined)?.token;
+  return typeof fromQuery === "string" ? fromQuery : undefined;
 }
 
 /** No Origin header (not a browser's cross-origin request) or one naming this host. */
@@ -77,40 +96,39 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 }
 
 /**
- * A session cookie wins over the token fallback; an explicit Bearer header wins over a cookie, so a
- * script run from a logged-in browser profile still acts as the admin it says it is.
+ * Resolves the caller or throws 401. An explicit Bearer token wins over a cookie, so a script run
+ * from a logged-in browser profile acts as the admin it says it is.
  */
-export function withSessions(tokenAuth: Authenticate, db: Db, now: () => number): Authenticate {
+export function createAuthenticate(admin: AdminToken, db: Db, now: () => number) {
   return function authenticate(req: FastifyRequest): Principal {
-    const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (cookie && !req.headers.authorization) {
-      // Defence in depth next to SameSite=Strict: a page of another origin never acts with the cookie
-      // (a WebSocket handshake is not subject to CORS, so this is the check that covers it).
-      if (!sameOrigin(req.headers.origin, req.headers.host)) throw new HttpError(403, ErrorCodes.FORBIDDEN, "cross-origin request refused");
-      const s = lookupSession(db, cookie, now());
-      if (s) return { name: s.name, communityIds: s.communityIds, role: s.role, userId: s.userId, sessionId: s.sessionId };
-      // A stale cookie next to `?token=` is a script in a browser profile: let the token speak.
-      if (typeof (req.query as { token?: unknown } | undefined)?.token !== "string") throw new HttpError(401, ErrorCodes.UNAUTHORIZED, "session expired: log in again");
+    const bearer = bearerOf(req);
+    if (bearer !== undefined) {
+      if (!admin.matches(bearer)) throw new HttpError(401, ErrorCodes.UNAUTHORIZED, "invalid token");
+      return { ...ADMIN, sessionId: null };
     }
-    return tokenAuth(req);
+    const cookie = req.cookies[SESSION_COOKIE];
+    if (!cookie) throw new HttpError(401, ErrorCodes.UNAUTHORIZED, "missing credentials: log in (POST /api/session) or send Authorization: Bearer <admin token>");
+    // Defence in depth next to SameSite=Strict: a page of another origin never acts with the cookie
+    // (a WebSocket handshake is not subject to CORS, so this is the check that covers it).
+    if (!sameOrigin(req.headers.origin, req.headers.host)) throw new HttpError(403, ErrorCodes.FORBIDDEN, "cross-origin request refused");
+    const s = lookupSession(db, cookie, now());
+    if (!s) throw new HttpError(401, ErrorCodes.UNAUTHORIZED, "session expired: log in again");
+    return { name: s.name, communityIds: s.communityIds, role: s.role, userId: s.userId, sessionId: s.sessionId };
   };
 }
+export type Authenticate = ReturnType<typeof createAuthenticate>;
 
-/** Routes from before roles existed (alerts, the console WebSocket) are the console's own: every role uses them. */
-const CONSOLE_PATHS = /^\/api\/(alerts|console)(\/|\?|$)/;
-
-/** 403 unless the principal's role may use this route; admin routes are the default for unmarked ones. */
-export function authorize(p: Principal, req: FastifyRequest): void {
-  if (p.role === "admin") return;
-  const allowed = req.routeOptions.config?.roles ?? (CONSOLE_PATHS.test(req.url) ? anyRole : []);
-  if (!allowed.includes(p.role)) throw new HttpError(403, ErrorCodes.FORBIDDEN, `a ${p.role} may not use ${req.method} ${req.url.split("?")[0]}`);
+/** 403 unless the principal's role is among the route's. */
+export function authorize(p: Principal, access: readonly Role[], req: FastifyRequest): void {
+  if (p.role === "admin" || access.includes(p.role)) return;
+  throw new HttpError(403, ErrorCodes.FORBIDDEN, `a ${p.role} may not use ${req.routeOptions.method} ${req.routeOptions.url}`);
 }
 
-export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string): void {
-  const secure = req.protocol === "https" ? "; Secure" : "";
-  reply.header("set-cookie", `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_IDLE_MS / 1000}${secure}`);
+export function setSessionCookie(reply: FastifyReply, token: string): void {
+  // Secure whenever the browser reached us over TLS (directly, or through a proxy HK_TRUST_PROXY trusts).
+  reply.setCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "strict", maxAge: SESSION_IDLE_MS / 1000, secure: reply.request.protocol === "https" });
 }
 
 export function clearSessionCookie(reply: FastifyReply): void {
-  reply.header("set-cookie", `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+  reply.clearCookie(SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "strict" });
 }

@@ -11,7 +11,7 @@
 import { inArray, max } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { idParamSchema } from "@helpkey/shared";
+import { idParamSchema, idTextSchema as id } from "@helpkey/shared";
 import { buildingGrid } from "../board/building-grid";
 import { deviceHealthList, deviceHealths } from "../board/device-health";
 import { historyQuerySchema, searchHistory } from "../board/history";
@@ -23,7 +23,6 @@ import type { AppDeps } from "./app-deps";
 import { canSee, principalOf, type Principal } from "./auth";
 import { notFound, parse } from "./errors";
 
-const id = z.coerce.number().int().positive();
 const scopeQuerySchema = z.object({ communityId: id.optional(), buildingId: id.optional() });
 const deviceQuerySchema = scopeQuerySchema.extend({ health: z.enum(deviceHealths).optional() });
 
@@ -35,7 +34,7 @@ function scopeOf(p: Principal, communityId: number | undefined): number[] | null
 
 export function boardRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { ctx } = deps;
-  const opts = { config: { roles: anyRole } };
+  const opts = { config: { access: anyRole } };
 
   app.get("/api/board/devices", opts, async (req) => {
     const q = parse(deviceQuerySchema, req.query);

@@ -4,12 +4,13 @@
  */
 import type { FastifyInstance } from "fastify";
 import { consoleQuerySchema, type ConsoleFrame } from "@helpkey/shared";
-import { ConsoleHub, type ConsoleClient } from "../console/console-hub";
+import type { ConsoleClient } from "../console/console-hub";
 import { compareForQueue } from "../engine/alert-engine";
 import { listActiveAlerts, toAlertView } from "../store/alerts";
 import { eventsSince, lastEventNumber } from "../store/events";
+import { anyRole } from "../users/roles";
 import type { AppDeps } from "./app-deps";
-import type { Principal } from "./auth";
+import { principalOf } from "./auth";
 import { parse } from "./errors";
 
 /** Beyond this many missed events a fresh snapshot is cheaper than a replay. */
@@ -17,10 +18,10 @@ const MAX_REPLAY = 5000;
 
 export function consoleRoute(app: FastifyInstance, deps: AppDeps): void {
   const { ctx, hub, metrics } = deps;
-  app.get("/api/console", { websocket: true }, (socket, req) => {
+  app.get("/api/console", { websocket: true, config: { access: anyRole, tokenInQuery: true } }, (socket, req) => {
     const q = parse(consoleQuerySchema, req.query);
-    const p = (req as unknown as { principal: Principal }).principal;
-    const client: ConsoleClient = { ws: socket, communityIds: p.communityIds ? new Set(p.communityIds) : null };
+    const p = principalOf(req);
+    const client: ConsoleClient = { ws: socket, communityIds: p.communityIds ? new Set(p.communityIds) : null, userId: p.userId, sessionId: p.sessionId };
     const frames: ConsoleFrame[] = [];
     const missed = q.since !== undefined ? eventsSince(ctx.db, q.since, MAX_REPLAY + 1, p.communityIds ?? undefined) : null;
     if (missed && missed.length <= MAX_REPLAY) {
@@ -31,7 +32,7 @@ export function consoleRoute(app: FastifyInstance, deps: AppDeps): void {
     }
     const remove = hub.add(client);
     metrics.consoleClients.set(hub.size());
-    ConsoleHub.send(client, frames);
+    hub.send(client, frames);
     socket.on("close", () => {
       remove();
       metrics.consoleClients.set(hub.size());

@@ -12,6 +12,7 @@ import {
   ErrorCodes, idParamSchema, listQuerySchemas, patchSchemas,
 } from "@helpkey/shared";
 import { buildings, communities, contacts, households, residents, units } from "../db/schema";
+import { adminOnly } from "../users/roles";
 import type { AppDeps } from "./app-deps";
 import { HttpError, notFound, parse } from "./errors";
 
@@ -42,16 +43,16 @@ function toRow(def: KindDef, body: Record<string, unknown>): Record<string, unkn
 function fromRow(def: KindDef, row: Record<string, unknown>): Record<string, unknown> {
   const out = { ...row };
   for (const f of def.jsonFields ?? []) if (typeof out[f] === "string") out[f] = JSON.parse(out[f] as string);
-  delete out.secretHash;
   return out;
 }
 
 export function directoryRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db, dir } = deps.ctx;
+  const admin = { config: { access: adminOnly } };
   for (const [kind, def] of Object.entries(kinds) as [Kind, KindDef][]) {
     const getRow = (id: number) => db.select().from(def.table).where(eq(def.table.id, id)).get() as Record<string, unknown> | undefined;
 
-    app.post(`/api/${kind}`, async (req, reply) => {
+    app.post(`/api/${kind}`, admin, async (req, reply) => {
       const body = parse(def.create, req.body);
       if (def.parent) {
         const parentId = body[def.parent.key] as number;
@@ -62,21 +63,21 @@ export function directoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       return reply.status(201).send(fromRow(def, row));
     });
 
-    app.get(`/api/${kind}`, async (req) => {
+    app.get(`/api/${kind}`, admin, async (req) => {
       const q = parse(listQuerySchemas[kind], req.query) as Record<string, number | undefined>;
       const parentId = def.parent ? q[def.parent.key] : undefined;
       const rows = db.select().from(def.table).where(def.parent && parentId !== undefined ? eq(def.parent.column, parentId) : undefined).orderBy(asc(def.table.id)).all();
       return (rows as Record<string, unknown>[]).map((r) => fromRow(def, r));
     });
 
-    app.get(`/api/${kind}/:id`, async (req) => {
+    app.get(`/api/${kind}/:id`, admin, async (req) => {
       const { id } = parse(idParamSchema, req.params);
       const row = getRow(id);
       if (!row) throw notFound(`${kind} ${id}`);
       return fromRow(def, row);
     });
 
-    app.patch(`/api/${kind}/:id`, async (req) => {
+    app.patch(`/api/${kind}/:id`, admin, async (req) => {
       const { id } = parse(idParamSchema, req.params);
       const patch = parse(patchSchemas[kind] as z.ZodType<Record<string, unknown>>, req.body);
       if (!getRow(id)) throw notFound(`${kind} ${id}`);
@@ -85,7 +86,7 @@ export function directoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       return fromRow(def, getRow(id)!);
     });
 
-    app.delete(`/api/${kind}/:id`, async (req, reply) => {
+    app.delete(`/api/${kind}/:id`, admin, async (req, reply) => {
       const { id } = parse(idParamSchema, req.params);
       if (!getRow(id)) throw notFound(`${kind} ${id}`);
       try {

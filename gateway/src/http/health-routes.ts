@@ -4,7 +4,8 @@ import type { FastifyInstance } from "fastify";
 import type { AppDeps } from "./app-deps";
 
 export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get("/healthz", async (_req, reply) => {
+  const open = { config: { access: "public" as const } };
+  app.get("/healthz", open, async (_req, reply) => {
     let database = false;
     try {
       database = deps.ctx.db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;
@@ -16,7 +17,7 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", checks });
   });
   if (deps.metricsEnabled) {
-    app.get("/metrics", async (_req, reply) => {
+    app.get("/metrics", open, async (_req, reply) => {
       const { registry, external } = deps.metrics;
       const texts = await Promise.all([registry.metrics(), ...external.map((f) => f())]);
       return reply.type(registry.contentType).send(texts.filter(Boolean).join("\n"));

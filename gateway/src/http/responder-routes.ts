@@ -32,14 +32,14 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { ctx } = deps;
   const secret = responderSecret(ctx.db);
 
-  app.get("/api/patrol", { config: { roles: anyRole } }, async (req) => {
+  app.get("/api/patrol", { config: { access: anyRole } }, async (req) => {
     const q = parse(patrolListQuerySchema, req.query);
     const p = principalOf(req);
     const scope = q.communityId ? (canSee(p, q.communityId) ? [q.communityId] : []) : p.communityIds;
     return listPatrol(ctx.db, scope);
   });
 
-  app.post("/api/patrol", { config: { roles: leads } }, async (req, reply) => {
+  app.post("/api/patrol", { config: { access: leads } }, async (req, reply) => {
     const body = parse(createPatrolSchema, req.body);
     if (!canSee(principalOf(req), body.communityId) || !ctx.db.select().from(communities).where(eq(communities.id, body.communityId)).get()) {
       throw new HttpError(400, ErrorCodes.BAD_REQUEST, `communityId: no such community ${body.communityId}`, "communityId");
@@ -48,7 +48,7 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.status(201).send(row);
   });
 
-  app.delete("/api/patrol/:id", { config: { roles: leads } }, async (req, reply) => {
+  app.delete("/api/patrol/:id", { config: { access: leads } }, async (req, reply) => {
     const { id } = parse(idParamSchema, req.params);
     const m = getPatrol(ctx.db, id);
     if (!m || !canSee(principalOf(req), m.communityId)) throw notFound(`patrol member ${id}`);
@@ -56,12 +56,12 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.status(204).send();
   });
 
-  app.post("/api/alerts/:id/dispatch-patrol", { config: { roles: anyRole } }, async (req, reply) => {
+  app.post("/api/alerts/:id/dispatch-patrol", { config: { access: anyRole } }, async (req, reply) => {
     const { id } = parse(idParamSchema, req.params);
-    const { patrolMemberId } = parse(dispatchPatrolSchema, req.body);
     const p = principalOf(req);
     const alert = getAlert(ctx.db, id);
     if (!alert || !canSee(p, alert.communityId)) throw notFound(`alert ${id}`);
+    const { patrolMemberId } = parse(dispatchPatrolSchema, req.body);
     const member = getPatrol(ctx.db, patrolMemberId);
     if (!member || member.retiredAt !== null || member.communityId !== alert.communityId) {
       throw new HttpError(400, ErrorCodes.BAD_REQUEST, `patrolMemberId: no patrol member ${patrolMemberId} in this alert's community`, "patrolMemberId");
@@ -73,7 +73,7 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.status(201).send(toDispatchView(r.dispatch));
   });
 
-  app.get("/api/alerts/:id/dispatches", { config: { roles: anyRole } }, async (req) => {
+  app.get("/api/alerts/:id/dispatches", { config: { access: anyRole } }, async (req) => {
     const { id } = parse(idParamSchema, req.params);
     const alert = getAlert(ctx.db, id);
     if (!alert || !canSee(principalOf(req), alert.communityId)) throw notFound(`alert ${id}`);
@@ -87,18 +87,19 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (!t.ok) throw new HttpError(401, ErrorCodes.BAD_SIGNATURE, "this link is not valid");
     const live = liveDispatch(ctx, t.dispatchId);
     if (!live.ok && live.reason === "closed") throw new HttpError(410, ErrorCodes.FORBIDDEN, "this alert is closed: the link no longer works");
+    if (!live.ok && live.reason === "withdrawn") throw new HttpError(410, ErrorCodes.FORBIDDEN, "this link was withdrawn: ask the community centre");
     if (!live.ok) throw new HttpError(401, ErrorCodes.BAD_SIGNATURE, "this link is not valid");
     return live;
   };
 
-  app.get("/api/responder/:token", { config: { public: true } }, async (req, reply) => {
+  app.get("/api/responder/:token", { config: { access: "public" } }, async (req, reply) => {
     const { token } = parse(tokenParamSchema, req.params);
     const live = open(token);
     reply.header("cache-control", "no-store");
     return responderView(ctx, live.dispatch, live.alert);
   });
 
-  app.post("/api/responder/:token/:step", { config: { public: true } }, async (req) => {
+  app.post("/api/responder/:token/:step", { config: { access: "public" } }, async (req) => {
     const { token, step } = parse(responderParamsSchema, req.params);
     const resolve = step === "resolved" ? parse(responderResolveSchema, req.body) : undefined;
     const r = ctx.db.$client.transaction(() => {

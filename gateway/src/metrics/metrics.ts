@@ -36,6 +36,8 @@ export function createMetrics(registry = new Registry()) {
     ingestDurable: new Histogram({ name: "hk_ingest_durable_seconds", help: "Press received → on disk (the WAL fsync done): what its ack and console frame wait for", buckets, registers: [registry] }),
     batchSize: new Histogram({ name: "hk_ingest_batch_size", help: "Messages per group commit", buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers: [registry] }),
     consoleClients: new Gauge({ name: "hk_console_clients", help: "Connected console WebSockets", registers: [registry] }),
+    consoleSlowClosed: new Counter({ name: "hk_console_slow_closed_total", help: "Consoles closed because their send buffer passed the limit (they resume with since=N)", registers: [registry] }),
+    consoleRevoked: new Counter({ name: "hk_console_revoked_total", help: "Consoles closed because their credentials were revoked", registers: [registry] }),
     checkpoint: new Histogram({ name: "hk_wal_checkpoint_seconds", help: "WAL checkpoints on their thread", buckets, registers: [registry] }),
     walPages: new Gauge({ name: "hk_wal_pages", help: "Pages in the WAL at the last checkpoint", registers: [registry] }),
   };

@@ -39,6 +39,9 @@ export function validTwilioSignature(authToken: string, signature: string, url: 
   return twilio.validateRequest(authToken, signature, url, params);
 }
 
+/** Public: the provider has no session; every request proves itself with its signature instead. */
+const signed = { config: { access: "public" as const } };
+
 export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { ctx, twilio: tw } = deps;
 
@@ -62,7 +65,7 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   const xml = (reply: FastifyReply, body: string) => reply.type("text/xml").send(body);
 
-  app.post("/twilio/voice/:id", async (req, reply) => {
+  app.post("/twilio/voice/:id", signed, async (req, reply) => {
     verify(req);
     const { id } = parse(idParamSchema, req.params);
     const row = getNotification(ctx.db, id);
@@ -77,7 +80,7 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     return xml(reply, promptTwiml(texts.callPrompt(factsOf(alert, info), row.language), row.language, gatherUrl, texts.callNoInput(row.language)));
   });
 
-  app.post("/twilio/gather/:id", async (req, reply) => {
+  app.post("/twilio/gather/:id", signed, async (req, reply) => {
     const { Digits } = parse(gatherBody, verify(req));
     const { id } = parse(idParamSchema, req.params);
     const r = await run(() => keyPress(ctx, id, Digits.slice(0, 1), deps.now()));
@@ -89,21 +92,21 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     return xml(reply, sayAndHangUp(texts.callNoInput(lang), lang));
   });
 
-  app.post("/twilio/call-status/:id", async (req, reply) => {
+  app.post("/twilio/call-status/:id", signed, async (req, reply) => {
     const b = parse(callStatusBody, verify(req));
     const { id } = parse(idParamSchema, req.params);
     await run(() => callStatus(ctx, id, b.CallStatus, b.CallSid, deps.now()));
     return reply.status(204).send();
   });
 
-  app.post("/twilio/amd/:id", async (req, reply) => {
+  app.post("/twilio/amd/:id", signed, async (req, reply) => {
     const b = parse(amdBody, verify(req));
     const { id } = parse(idParamSchema, req.params);
     await run(() => machineResult(ctx, id, b.AnsweredBy, deps.now()));
     return reply.status(204).send();
   });
 
-  app.post("/twilio/sms-status/:id", async (req, reply) => {
+  app.post("/twilio/sms-status/:id", signed, async (req, reply) => {
     const b = parse(smsStatusBody, verify(req));
     const { id } = parse(idParamSchema, req.params);
     const status = b.MessageStatus ?? b.SmsStatus;
@@ -111,7 +114,7 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.status(204).send();
   });
 
-  app.post("/twilio/sms-inbound", async (req, reply) => {
+  app.post("/twilio/sms-inbound", signed, async (req, reply) => {
     const b = parse(inboundBody, verify(req));
     const r = await run(() => smsReply(ctx, b.From, b.Body, deps.now()));
     req.log.info({ reply: r.reply }, "inbound sms");

@@ -1,7 +1,7 @@
 /**
- * The responder page's side (issue 5, "Responder page"): what the patrol member sees, and their
- * three steps. The link's token was checked by the caller; here the alert must still be live, so a
- * link stops working the moment the alert is resolved or cancelled.
+ * The responder page's side: what the patrol member sees, and their three steps. The link's token
+ * was checked by the caller; here the alert must still be live and the member still on the roster,
+ * so a link stops working the moment the alert is closed or the member is retired.
  */
 import { eq, max } from "drizzle-orm";
 import type { Outcome } from "@helpkey/shared";
@@ -14,16 +14,17 @@ import { texts } from "../notify/texts";
 import { getAlert, toAlertView, type AlertRow } from "../store/alerts";
 import { appendEvent } from "../store/events";
 import { notificationsOfAlert } from "../store/notifications";
-import { dispatchesOf, getDispatch, type DispatchRow } from "./patrol-store";
+import { dispatchesOf, getDispatch, getPatrol, type DispatchRow } from "./patrol-store";
 import type { ResponderStep } from "./roles";
 
-export type Live = { ok: true; dispatch: DispatchRow; alert: AlertRow } | { ok: false; reason: "unknown" | "closed" };
+export type Live = { ok: true; dispatch: DispatchRow; alert: AlertRow } | { ok: false; reason: "unknown" | "closed" | "withdrawn" };
 
 export function liveDispatch(ctx: AlertContext, dispatchId: number): Live {
   const dispatch = getDispatch(ctx.db, dispatchId);
   const alert = dispatch ? getAlert(ctx.db, dispatch.alertId) : undefined;
   if (!dispatch || !alert) return { ok: false, reason: "unknown" };
   if (isTerminal(alert.state)) return { ok: false, reason: "closed" };
+  if (getPatrol(ctx.db, dispatch.patrolMemberId)?.retiredAt != null) return { ok: false, reason: "withdrawn" };
   return { ok: true, dispatch, alert };
 }
 

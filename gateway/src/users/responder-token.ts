@@ -1,25 +1,19 @@
 /**
- * The responder link's token (issue 5, "Responder page"): `<dispatch id>.<expiry, base36 ms>.<HMAC>`.
- * HMAC-SHA256 with a per-install secret kept in the settings table, so links survive a restart but a
+ * The responder link's token: `<dispatch id>.<expiry, base36 ms>.<HMAC>`.
+ * HMAC-SHA256 with a per-install secret (store/install-secret.ts), so links survive a restart but a
  * link from another install (or a guessed id) never verifies. The token says which dispatch and until
  * when; whether the alert is still live is checked against the database on every use.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/open";
-import { settings } from "../db/schema";
+import { installSecret } from "../store/install-secret";
 
 const KEY = "responder_hmac_secret";
 /** A responder link is good for one shift; resolution ends it sooner. */
 export const RESPONDER_LINK_TTL_MS = 6 * 3600_000;
 
-/** The install's secret, created on first use (inside no transaction: a settings row of its own). */
 export function responderSecret(db: Db): Buffer {
-  const row = db.select().from(settings).where(eq(settings.key, KEY)).get();
-  if (row) return Buffer.from(row.value, "base64url");
-  const secret = randomBytes(32);
-  db.insert(settings).values({ key: KEY, value: secret.toString("base64url") }).onConflictDoNothing().run();
-  return Buffer.from(db.select().from(settings).where(eq(settings.key, KEY)).get()!.value, "base64url");
+  return installSecret(db, KEY);
 }
 
 function mac(secret: Buffer, payload: string): string {

@@ -4,7 +4,7 @@
  * gateway parses them; the dashboard sends them and never validates its own output.
  */
 import { z } from "zod";
-import { languages, outcomes, phoneSchema } from "@helpkey/shared";
+import { idSchema as id, idTextSchema, languages, outcomes, patchOf, phoneSchema } from "@helpkey/shared";
 
 export const roles = ["dispatcher", "supervisor", "admin"] as const;
 export type Role = (typeof roles)[number];
@@ -12,8 +12,9 @@ export type Role = (typeof roles)[number];
 export const anyRole: readonly Role[] = roles;
 /** Roster management (patrol members) is the shift lead's job, not every dispatcher's. */
 export const leads: readonly Role[] = ["supervisor", "admin"];
+/** The registry, devices and accounts. */
+export const adminOnly: readonly Role[] = ["admin"];
 
-const id = z.coerce.number().int().positive();
 const password = z.string().min(8, "password: at least 8 characters").max(200);
 
 export const createUserSchema = z.object({
@@ -27,7 +28,7 @@ export const createUserSchema = z.object({
 });
 export type CreateUser = z.infer<typeof createUserSchema>;
 
-export const patchUserSchema = createUserSchema.omit({ username: true }).partial();
+export const patchUserSchema = patchOf(createUserSchema.omit({ username: true }));
 
 export const loginSchema = z.object({
   username: z.string().trim().min(1).max(64),
@@ -41,7 +42,7 @@ export const createPatrolSchema = z.object({
   language: z.enum(languages).default("zh-CN"),
 });
 
-export const patrolListQuerySchema = z.object({ communityId: id.optional() });
+export const patrolListQuerySchema = z.object({ communityId: idTextSchema.optional() });
 
 export const dispatchPatrolSchema = z.object({ patrolMemberId: id });
 

@@ -2,7 +2,8 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { sessions, userCommunities, users } from "../db/schema";
-import { hashSecret } from "../devices/secret-hash";
+import type { HashPool } from "../devices/hash-pool";
+import { hashSecret, type Derive } from "../devices/secret-hash";
 import type { CreateUser, Role } from "./roles";
 
 export type UserRow = typeof users.$inferSelect;
@@ -46,9 +47,12 @@ function setCommunities(db: Db, userId: number, communityIds: number[]): void {
   for (const c of new Set(communityIds)) db.insert(userCommunities).values({ userId, communityId: c }).run();
 }
 
+/** Password hashes run on the hash pool's password lane: never on the event loop nor in libuv's pool. */
+const passwordLane = (pool: HashPool): Derive => (s, salt, len, p) => pool.derive(s, salt, len, p, { lane: "password" });
+
 /** Hashes first (slow, off the event loop), then writes user and scope in one transaction. */
-export async function createUser(db: Db, u: CreateUser, now: number): Promise<UserRow> {
-  const passwordHash = await hashSecret(u.password);
+export async function createUser(db: Db, u: CreateUser, now: number, pool: HashPool): Promise<UserRow> {
+  const passwordHash = await hashSecret(u.password, passwordLane(pool));
   return db.$client.transaction(() => {
     const row = db.insert(users).values({ username: u.username, name: u.name, role: u.role, passwordHash, language: u.language, createdAt: now }).returning().get();
     if (u.role !== "admin") setCommunities(db, row.id, u.communityIds);
@@ -56,8 +60,8 @@ export async function createUser(db: Db, u: CreateUser, now: number): Promise<Us
   }).immediate();
 }
 
-export async function updateUser(db: Db, id: number, patch: Partial<CreateUser>): Promise<UserRow> {
-  const passwordHash = patch.password ? await hashSecret(patch.password) : undefined;
+export async function updateUser(db: Db, id: number, patch: Partial<CreateUser>, pool: HashPool): Promise<UserRow> {
+  const passwordHash = patch.password ? await hashSecret(patch.password, passwordLane(pool)) : undefined;
   return db.$client.transaction(() => {
     const set = {
       ...(patch.name !== undefined ? { name: patch.name } : {}),

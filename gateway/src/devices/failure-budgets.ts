@@ -1,0 +1,94 @@
+/**
+ * Budgets for failed device credential checks: a token bucket per source (network address) and one
+ * per device id. A key with less than one token is refused without a lookup or a hash
+ * (connect-auth.ts); a check that fails takes a token afterwards. Successes cost nothing, so a
+ * community reconnecting at once behind one address is never held back, however many checks it
+ * has under way.
+ *
+ * A burst of failures started together is all charged when it ends: the bucket goes into debt (down
+ * to -burst), and the key waits until it has paid it back. Both maps are LRU-bounded, and an entry
+ * expires once its bucket would have refilled: a forgotten bucket and a full one are the same thing.
+ * Time comes in as `now` (ms).
+ */
+import { isIPv4, isIPv6 } from "node:net";
+import { LRUCache } from "lru-cache";
+
+export interface BudgetPolicy {
+  /** Failures allowed at once. */
+  burst: number;
+  /** Failures allowed per second, sustained. */
+  perSecond: number;
+  /** Keys remembered; the least recently used is forgotten beyond. */
+  maxKeys: number;
+}
+
+/**
+ * Per source: a community behind one NAT address is many devices, and a revoked or stale-secret
+ * device retries every 30 s at most, so 5 failures/s leaves room for 150 of them; a flood from one
+ * address costs 5 device-cost hashes a second (~1.5 ms of CPU).
+ */
+export const SOURCE_BUDGET: Readonly<BudgetPolicy> = Object.freeze({ burst: 50, perSecond: 5, maxKeys: 10_000 });
+/**
+ * Per device id: a device's own wrong secret fails at most every few seconds; guessing a 144-bit
+ * secret from many addresses gets one try per 2 s. Ids are known devices only (the fleet).
+ */
+export const DEVICE_BUDGET: Readonly<BudgetPolicy> = Object.freeze({ burst: 10, perSecond: 0.5, maxKeys: 50_000 });
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export class TokenBuckets {
+  private readonly buckets: LRUCache<string, Bucket>;
+
+  constructor(private readonly policy: Readonly<BudgetPolicy>) {
+    this.buckets = new LRUCache<string, Bucket>({ max: policy.maxKeys, ttl: this.msToFull(-policy.burst), updateAgeOnGet: false });
+  }
+
+  /** The key may start a check: it has a token for a failure. Nothing is taken. */
+  allows(key: string, now: number): boolean {
+    const bucket = this.buckets.get(key);
+    return !bucket || this.tokensAt(bucket, now) >= 1;
+  }
+
+  /** A check of this key failed: one token, into debt if need be (down to -burst). */
+  charge(key: string, now: number): void {
+    const bucket = this.buckets.get(key);
+    const tokens = Math.max(-this.policy.burst, (bucket ? this.tokensAt(bucket, now) : this.policy.burst) - 1);
+    // remembered until it would be full again: after that, forgetting it changes nothing
+    this.buckets.set(key, { tokens, at: now }, { ttl: this.msToFull(tokens) });
+  }
+
+  get size(): number {
+    this.buckets.purgeStale();
+    return this.buckets.size;
+  }
+
+  private msToFull(tokens: number): number {
+    return Math.ceil(((this.policy.burst - tokens) / this.policy.perSecond) * 1000);
+  }
+
+  private tokensAt(bucket: Bucket, now: number): number {
+    return Math.min(this.policy.burst, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * this.policy.perSecond);
+  }
+}
+
+/**
+ * The key a source address is budgeted under: IPv4 as is (also when IPv4-mapped), IPv6 by its /64,
+ * the smallest block one subscriber is given, so one attacker's many addresses share one budget.
+ */
+export function sourceKey(address: string | undefined): string {
+  if (!address) return "unknown";
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (isIPv4(address)) return address;
+  const bare = address.split("%")[0]!; // a zone id names a local interface, not a peer
+  if (!isIPv6(bare)) return address;
+  const [head = "", tail] = bare.split("::");
+  const groups = (s: string) => (s ? s.split(":").flatMap((g) => (g.includes(".") ? ["0", "0"] : [g])) : []);
+  const h = groups(head);
+  const t = tail === undefined ? [] : groups(tail);
+  const all = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
+  return `${all.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
+}
