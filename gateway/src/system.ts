@@ -118,9 +118,10 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const authMetrics = createAuthMetrics(metrics.registry);
     // every map a stranger can grow is bounded, and counted here by name
     const bounded = createBoundedEntries(metrics.registry);
-    // every slow hash (device secrets, passwords) runs on these worker threads, one per core, below
-    // the threads that store and ack alarms: they take the CPU the alarm path leaves
-    const hashes = new HashPool(availableParallelism(), { observe: authMetrics.hashJob, niceStep: BACKGROUND_NICE_STEP });
+    // every slow hash runs on worker threads: device checks on one per core (a district reconnecting
+    // after a restart is bound by them), logins on one more below the threads that store and ack
+    // alarms, so a login flood takes only the CPU the alarm path leaves
+    const hashes = new HashPool(availableParallelism(), { observe: authMetrics.hashJob, loginWorkers: 1, loginNiceStep: BACKGROUND_NICE_STEP });
     closers.push(["hash workers", () => hashes.close()]);
     const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive), writes: new WriteBatch(db) };
     // the broker's device check, behind budgets for failed checks per source and per device id

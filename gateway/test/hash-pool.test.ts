@@ -19,10 +19,10 @@ const fast = { ...DEVICE_PARAMS, maxmem: MAXMEM };
 /** Slow enough that the jobs queued behind it are still queued when the test adds more. */
 const slow = { N: 2 ** 15, r: 8, p: 1, maxmem: MAXMEM };
 
-/** A pool whose every job outcome is recorded, in order. */
+/** A pool whose every job outcome is recorded, in order; two jobs ahead per worker, so the lanes' order shows. */
 function observedPool(size: number, limits?: Partial<Record<HashLane, number>>) {
   const outcomes: [HashLane, HashOutcome][] = [];
-  pool = new HashPool(size, { observe: (lane, outcome) => outcomes.push([lane, outcome]), ...(limits ? { limits } : {}) });
+  pool = new HashPool(size, { observe: (lane, outcome) => outcomes.push([lane, outcome]), deviceAhead: 2, ...(limits ? { limits } : {}) });
   return { pool, outcomes, count: (o: HashOutcome) => outcomes.filter(([, x]) => x === o).length };
 }
 
@@ -35,7 +35,7 @@ describe("HashPool", () => {
   });
 
   it("verifies a secret hashed in libuv's pool, and refuses a wrong one", async () => {
-    pool = new HashPool(1);
+    pool = new HashPool(1, { deviceAhead: 2 });
     const stored = await hashDeviceSecret("right-secret");
     expect(await verifySecret("right-secret", stored, pool.derive)).toBe(true);
     expect(await verifySecret("wrong-secret", stored, pool.derive)).toBe(false);
@@ -93,7 +93,7 @@ describe("HashPool", () => {
   });
 
   it("fails the jobs of a worker that died, runs the queued ones on its replacement", async () => {
-    pool = new HashPool(1);
+    pool = new HashPool(1, { deviceAhead: 2 });
     const salt = randomBytes(16);
     const worker = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0]!.worker;
     const inFlight = pool.derive("x", salt, 32, { N: 2 ** 16, r: 8, p: 1, maxmem: MAXMEM }); // under way when the worker dies
@@ -107,11 +107,31 @@ describe("HashPool", () => {
   });
 
   it("rejects what is queued when it closes", async () => {
-    pool = new HashPool(1);
+    pool = new HashPool(1, { deviceAhead: 2 });
     const salt = randomBytes(16);
     const jobs = Promise.allSettled([0, 1, 2].map((i) => pool!.derive(`s${i}`, salt, 32, slow)));
     await pool.close();
     expect((await jobs).map((r) => r.status === "rejected" && String(r.reason))).toEqual(Array(3).fill("Error: hash pool closed"));
     await expect(pool.derive("after", salt, 32, fast)).rejects.toThrow(/closed/);
+  });
+});
+
+describe("with a login worker of its own", () => {
+  it("never runs a login on a device worker: logins wait for the login worker while device checks keep flowing", async () => {
+    const outcomes: [HashLane, HashOutcome][] = [];
+    pool = new HashPool(1, { loginWorkers: 1, observe: (lane, o) => void outcomes.push([lane, o]) });
+    const salt = randomBytes(16);
+    const slowLogin = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+    const fastDevice = { ...DEVICE_PARAMS, maxmem: 64 * 1024 * 1024 };
+    const done: string[] = [];
+    // three slow logins: two in flight on the login worker, one waiting in its lane
+    const logins = [1, 2, 3].map((i) => pool!.derive(`pw${i}`, salt, 32, slowLogin, { lane: "password" }).then(() => void done.push(`login${i}`)));
+    expect(pool.queued("password")).toBe(1);
+    // device checks go to the device worker, past the logins
+    const devices = [1, 2, 3, 4].map((i) => pool!.derive(`dev${i}`, salt, 32, fastDevice).then(() => void done.push(`device${i}`)));
+    await Promise.all(devices);
+    expect(done.filter((d) => d.startsWith("login"))).toEqual([]);
+    await Promise.all(logins);
+    expect(outcomes.filter(([, o]) => o === "done")).toHaveLength(7);
   });
 });

@@ -3,8 +3,13 @@
  * never on the event loop, and never in libuv's pool, which runs the WAL fdatasync that every ack
  * waits for (store/wal-sync.ts).
  *
- * The queue lives on this side. Each worker has at most IN_FLIGHT_PER_WORKER jobs posted to it (two,
- * so it never idles for a message round trip); the rest wait in one FIFO per lane. Lane "device"
+ * Logins can have workers of their own (`loginWorkers`, at a lower CPU priority): they serve only
+ * the login lanes, and the other workers only device checks.
+ *
+ * The queue lives on this side; each worker has a few jobs posted ahead, so that it never idles
+ * while the main thread is busy: device checks (~0.3 ms each) up to DEVICE_AHEAD, about 40 ms of
+ * work, which a busy event loop's turn can take; logins (~40 ms each) up to LOGIN_AHEAD. The rest
+ * wait in one FIFO per lane. Lane "device"
  * (CONNECT checks, provisioning) is served first, then lane "known" (logins from a browser that
  * logged in to that account before: the dispatcher at her own desk), then lane "password" (every
  * other login, user creation), so a login flood from strangers never queues ahead of her. A job
@@ -32,15 +37,29 @@ export interface HashPoolOptions {
   limits?: Partial<Record<HashLane, number>>;
   /** Hears every job's outcome (metrics). */
   observe?: (lane: HashLane, outcome: HashOutcome) => void;
-  /** Lowers the workers' CPU priority by this nice step (Linux; 0 = unchanged, the default). */
-  niceStep?: number;
+  /**
+   * Workers of their own for the login lanes (default 0: every worker serves every lane). They
+   * serve the login lanes first and device checks when no login waits; the other workers serve
+   * device checks only, so a login flood never takes a device worker.
+   */
+  loginWorkers?: number;
+  /** Lowers the login workers' CPU priority by this nice step (Linux; 0 = unchanged, the default). */
+  loginNiceStep?: number;
+  /** Device checks posted ahead to one worker (default DEVICE_AHEAD). */
+  deviceAhead?: number;
 }
 
-/** A device lane holds a district's reconnect (~1 s of work at device cost); a password lane a few logins. */
-export const LANE_LIMITS: Readonly<Record<HashLane, number>> = Object.freeze({ device: 4096, known: 16, password: 16 });
+/**
+ * The device lane holds a whole district reconnecting at once after a restart (each job is a socket
+ * waiting for its CONNACK, and a broker process holds at most ~20,000); the login lanes a few logins.
+ */
+export const LANE_LIMITS: Readonly<Record<HashLane, number>> = Object.freeze({ device: 20_000, known: 16, password: 16 });
 /** In the order they are served. */
 export const LANES: readonly HashLane[] = ["device", "known", "password"];
-const IN_FLIGHT_PER_WORKER = 2;
+/** Device-cost jobs posted ahead to one worker (a worker re-checks each job's deadline itself). */
+const DEVICE_AHEAD = 128;
+/** Password-cost jobs posted ahead to one worker. */
+const LOGIN_AHEAD = 2;
 
 /** The lane's queue is full: nothing was hashed; the caller answers "busy, retry". */
 export class HashPoolBusyError extends Error {
@@ -102,7 +121,13 @@ interface Job {
 interface Slot {
   worker: Worker;
   inFlight: Map<number, Job>;
+  /** The lanes this worker takes jobs from, in the order it serves them. */
+  lanes: readonly HashLane[];
+  niceStep: number;
 }
+
+const DEVICE_ONLY: readonly HashLane[] = ["device"];
+const LOGINS_ONLY: readonly HashLane[] = ["known", "password"];
 
 /** A FIFO with O(1) push and shift (an array whose consumed head is cut off now and then). */
 class Fifo<T> {
@@ -145,15 +170,18 @@ export class HashPool {
   private readonly queues: Record<HashLane, Fifo<Job>> = { device: new Fifo(), known: new Fifo(), password: new Fifo() };
   private readonly limits: Record<HashLane, number>;
   private readonly observe: (lane: HashLane, outcome: HashOutcome) => void;
-  private readonly niceStep: number;
+  private readonly deviceAhead: number;
   private nextId = 1;
   private closed = false;
 
+  /** `size` workers for device checks (every lane when `loginWorkers` is 0), plus `loginWorkers`. */
   constructor(size: number, opts: HashPoolOptions = {}) {
     this.limits = { ...LANE_LIMITS, ...opts.limits };
     this.observe = opts.observe ?? (() => {});
-    this.niceStep = opts.niceStep ?? 0;
-    for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
+    this.deviceAhead = Math.max(LOGIN_AHEAD, opts.deviceAhead ?? DEVICE_AHEAD);
+    const logins = opts.loginWorkers ?? 0;
+    for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn(logins > 0 ? DEVICE_ONLY : LANES, 0));
+    for (let i = 0; i < logins; i++) this.slots.push(this.spawn(LOGINS_ONLY, opts.loginNiceStep ?? 0));
   }
 
   /** Jobs waiting in a lane (not yet posted to a worker). */
@@ -191,8 +219,9 @@ export class HashPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { niceStep: this.niceStep }, name: "hash worker" }), inFlight: new Map() };
+  private spawn(lanes: readonly HashLane[], niceStep: number): Slot {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { niceStep }, name: "hash worker" });
+    const slot: Slot = { worker, inFlight: new Map(), lanes, niceStep };
     slot.worker.unref(); // never what keeps the process alive
     slot.worker.on("message", (m: { id: number; key?: Uint8Array; error?: string; expired?: boolean }) => {
       const job = slot.inFlight.get(m.id);
@@ -209,7 +238,7 @@ export class HashPool {
       // a worker that died is replaced, so queued and later jobs still have somewhere to run
       const i = this.slots.indexOf(slot);
       if (i >= 0 && !this.closed) {
-        this.slots[i] = this.spawn();
+        this.slots[i] = this.spawn(slot.lanes, slot.niceStep);
         this.pump();
       }
     };
@@ -233,24 +262,26 @@ export class HashPool {
     }
   }
 
-  /** Posts waiting jobs to workers: each worker's first slot before anyone's second. */
+  /** Posts waiting jobs to workers, round-robin: each worker's first job before anyone's second. */
   private pump(): void {
     if (this.closed) return;
-    for (let depth = 1; depth <= IN_FLIGHT_PER_WORKER; depth++) {
+    for (let depth = 1; depth <= this.deviceAhead; depth++) {
+      // beyond LOGIN_AHEAD only device checks are posted ahead
+      if (depth > LOGIN_AHEAD ? this.queues.device.length === 0 : LANES.every((l) => this.queues[l].length === 0)) return;
       for (const slot of this.slots) {
         if (slot.inFlight.size >= depth) continue;
-        const job = this.next();
-        if (!job) return;
+        const job = this.next(depth > LOGIN_AHEAD ? slot.lanes.filter((l) => l === "device") : slot.lanes);
+        if (!job) continue;
         slot.inFlight.set(job.message.id, job);
         slot.worker.postMessage(job.message);
       }
     }
   }
 
-  /** The next job worth hashing: device lane first; expired ones met on the way are dropped. */
-  private next(): Job | undefined {
+  /** The next job worth hashing from `lanes`, in their order; expired ones met on the way are dropped. */
+  private next(lanes: readonly HashLane[]): Job | undefined {
     const now = Date.now();
-    for (const lane of LANES) {
+    for (const lane of lanes) {
       const queue = this.queues[lane];
       for (let job = queue.shift(); job; job = queue.shift()) {
         if (job.message.deadline !== undefined && now > job.message.deadline) this.expire(job);
