@@ -18,7 +18,7 @@ export type DeviceType = (typeof deviceTypes)[number];
 /** Lower is more urgent: fire, medical, emergency, intrusion above service requests. */
 export const kindPriority: Record<AlarmKind, number> = { fire: 1, medical: 2, emergency: 3, intrusion: 4, service: 9 };
 
-export const channels = ["sms", "call"] as const;
+export const channels = ["sms", "call", "control"] as const;
 export type Channel = (typeof channels)[number];
 
 export const notificationStatuses = [

@@ -17,6 +17,20 @@ export const policySchema = z.object({
   smsValidityS: z.number().int().min(60).max(600).default(600),
   /** Rounds of the cascade before it stops calling (the console keeps sounding). */
   maxRounds: z.number().int().min(1).max(20).default(5),
+  /** A claimed or acknowledged alert with nobody on site this long comes back: console, claimer, cascade. */
+  arrivalTimeoutS: z.number().int().min(10).max(7200).default(1200),
+  /** The community's time zone (IANA): every time a person reads or hears is in it. */
+  timeZone: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "timeZone must be an IANA time zone, e.g. Asia/Shanghai")
+    .default("Asia/Shanghai"),
 });
 export type Policy = z.infer<typeof policySchema>;
 

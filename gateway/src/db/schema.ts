@@ -70,6 +70,8 @@ export const devices = sqliteTable("devices", {
   battery: integer("battery"),
   fw: text("fw"),
   lastSeenAt: integer("last_seen_at"),
+  /** The last time the device reused a seq with a new press (it lost its counter): shown on the health board. */
+  seqResetAt: integer("seq_reset_at"),
   createdAt: createdAt(),
 }, (t) => [index("devices_household").on(t.householdId)]);
 
@@ -91,7 +93,18 @@ export const alerts = sqliteTable("alerts", {
   note: text("note"),
   /** When the call cascade must be looked at again (a durable timer: survives a restart). */
   cascadeDueAt: integer("cascade_due_at"),
+  /** A person on the way: a contact who pressed 1 or replied 1, or a patrol member who set off. Never a dispatcher. */
+  goingBy: text("going_by"),
+  goingVia: text("going_via", { enum: ["key", "sms", "patrol"] }),
+  goingAt: integer("going_at"),
+  /** Someone is with the resident (a patrol member's "arrived", a contact's confirmation, the console's "on site"). */
+  arrivedAt: integer("arrived_at"),
+  /** When a claimed or acknowledged alert with nobody on site comes back (policy arrivalTimeoutS): a durable timer. */
+  arrivalDueAt: integer("arrival_due_at"),
+  /** The arrival timer fired and nobody has arrived since: back on the console with sound. */
+  overdueAt: integer("overdue_at"),
 }, (t) => [
+  index("alerts_arrival_due").on(t.arrivalDueAt),
   index("alerts_cascade_due").on(t.cascadeDueAt),
   // DESIGN.md "Alerts": one non-terminal alert per household, enforced by the database too.
   uniqueIndex("alerts_one_open_per_household").on(t.householdId).where(sql`state NOT IN ('resolved', 'cancelled')`),
@@ -101,8 +114,13 @@ export const alerts = sqliteTable("alerts", {
   index("alerts_household").on(t.householdId, t.id),
 ]);
 
-/** Every alarm packet accepted, keyed by (device, seq): the exactly-once guard of DESIGN.md. */
+/**
+ * Every alarm packet accepted: the exactly-once guard. A packet whose (device, seq) and payload
+ * (device time, action, kind) match a stored one is a retransmission; the same (device, seq) with
+ * another payload is a new press from a device that lost its counter, stored as a row of its own.
+ */
 export const presses = sqliteTable("presses", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
   deviceId: text("device_id").notNull(),
   seq: integer("seq").notNull(),
   alertId: integer("alert_id"),
@@ -112,8 +130,8 @@ export const presses = sqliteTable("presses", {
   deviceTs: integer("device_ts").notNull(),
   receivedAt: integer("received_at").notNull(),
 }, (t) => [
-  primaryKey({ columns: [t.deviceId, t.seq] }),
-  // the devices to tell when an alert changes (alerts/action-flow.ts): a scan of every press before (issue 4)
+  uniqueIndex("presses_device_seq_payload").on(t.deviceId, t.seq, t.deviceTs, t.action, t.kind),
+  // the devices to tell when an alert changes (alerts/action-flow.ts)
   index("presses_alert").on(t.alertId),
 ]);
 
@@ -142,8 +160,15 @@ export const notifications = sqliteTable("notifications", {
   name: text("name").notNull(),
   toPhone: text("to_phone").notNull(),
   language: text("language", { enum: ["zh-CN", "en"] }).notNull(),
-  channel: text("channel", { enum: ["sms", "call"] }).notNull(),
+  /** "control": a request about a live call (hang up, or say something and hang up), retried like the others. */
+  channel: text("channel", { enum: ["sms", "call", "control"] }).notNull(),
   purpose: text("purpose").notNull(),
+  /** The send queue's first key: the alert's priority when queued (fire 1 … service 9), 0 for escalations due at their time. */
+  priority: integer("priority").notNull().default(9),
+  /** A control row's call. */
+  targetSid: text("target_sid"),
+  /** The sender (a From number or the Messaging Service) the request went out from. */
+  sender: text("sender"),
   wave: integer("wave").notNull(),
   round: integer("round").notNull().default(1),
   body: text("body"),
@@ -155,8 +180,8 @@ export const notifications = sqliteTable("notifications", {
   createdAt: createdAt(),
   updatedAt: integer("updated_at").notNull(),
 }, (t) => [
-  // The send queue: first waves of every alert before later waves of any (issue 3).
-  index("notifications_queue").on(t.status, t.channel, t.wave, t.round, t.id),
+  // The send queue: the most urgent alerts first, every alert's first wave before anyone's second, then age.
+  index("notifications_queue").on(t.status, t.channel, t.priority, t.wave, t.round, t.id),
   index("notifications_alert").on(t.alertId),
   index("notifications_sid").on(t.providerSid),
 ]);

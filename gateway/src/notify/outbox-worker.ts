@@ -50,7 +50,7 @@ export class OutboxWorker {
   private woken = false;
   private running = false;
   /** Per channel: a flood of SMS must never hold back the calls (and the reverse). */
-  private inFlight = { sms: 0, call: 0 };
+  private inFlight = { sms: 0, call: 0, control: 0 };
   private readonly sms: TokenBucket;
   private readonly calls: TokenBucket;
   /** HK_MAX_IN_FLIGHT, lowered while the event loop is overloaded: the acks come first (in-flight-limit.ts). */
@@ -146,7 +146,8 @@ export class OutboxWorker {
           continue;
         }
         for (const e of runDue(ctx, alert, info, t)) {
-          if (e.type === "notification.updated" && e.notification?.status === "queued") queued[e.notification.channel]++;
+          const ch = e.notification?.channel;
+          if (e.type === "notification.updated" && e.notification?.status === "queued" && (ch === "sms" || ch === "call")) queued[ch]++;
           fx.events.push(e);
         }
       }

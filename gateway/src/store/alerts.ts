@@ -31,7 +31,10 @@ const ph = (name: string) => sql.placeholder(name);
 const bind = (name: string) => sql`${sql.placeholder(name)}`;
 
 /** A new alert row (the hot path of a storm: prepared once, issue 4). */
-export function insertAlert(db: Db, a: Required<NewAlert>): AlertRow {
+/** The columns a new alert is written with (the claim and arrival columns start empty). */
+export type AlertInsert = Required<Pick<NewAlert, "communityId" | "householdId" | "deviceId" | "kind" | "state" | "priority" | "pressCount" | "firstPressAt" | "lastPressAt" | "closedAt" | "outcome" | "cascadeDueAt">>;
+
+export function insertAlert(db: Db, a: AlertInsert): AlertRow {
   return prepared(db, "alerts.insert", () =>
     db.insert(alerts).values({
       communityId: ph("communityId"), householdId: ph("householdId"), deviceId: ph("deviceId"), kind: ph("kind"), state: ph("state"),

@@ -89,6 +89,11 @@ export function queuedCount(db: Db, channel: "sms" | "call", cap: number): numbe
   return stmt.get(channel, cap)!.n;
 }
 
+/** An alert's waiting rows move to its new priority (an upgrade: service → emergency, emergency → fire). */
+export function setQueuedPriority(db: Db, alertId: number, priority: number): void {
+  db.update(notifications).set({ priority }).where(and(eq(notifications.alertId, alertId), eq(notifications.status, "queued"), sql`${notifications.priority} > 0`)).run();
+}
+
 /** At start-up: rows that were being sent when the process died go out again (at-least-once). */
 export function requeueInFlight(db: Db, now: number): number {
   return db.update(notifications).set({ status: "queued", nextAttemptAt: now, updatedAt: now }).where(eq(notifications.status, "sending")).run().changes;

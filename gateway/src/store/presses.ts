@@ -15,7 +15,7 @@ export function findPress(db: Db, deviceId: string, seq: number): { alertId: num
   ).get({ d: deviceId, s: seq });
 }
 
-export function insertPress(db: Db, row: Required<NewPress>): void {
+export function insertPress(db: Db, row: Required<Omit<NewPress, "id">>): void {
   prepared(db, "presses.insert", () =>
     db.insert(presses).values({
       deviceId: p("deviceId"), seq: p("seq"), alertId: p("alertId"), action: p("action"), kind: p("kind"),
