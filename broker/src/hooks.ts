@@ -4,7 +4,7 @@
  * the policy modules never see a callback. A hook that throws is a bug: it
  * refuses (fail closed) rather than leaving aedes waiting forever.
  */
-import type { AedesOptions, AuthenticateError, Client, PublishPacket, Subscription } from "aedes";
+import type { AedesOptions, AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from "aedes";
 import { ownBytes } from "./own-bytes";
 import { remoteAddressOf } from "./remote-address";
 import type { Credentials } from "./types";
@@ -23,7 +23,7 @@ export interface BrokerPolicy {
   subscribe(client: Client, subscription: Subscription): boolean;
 }
 
-type Hooks = Required<Pick<AedesOptions, "authenticate" | "authorizePublish" | "authorizeSubscribe">>;
+type Hooks = Required<Pick<AedesOptions, "preConnect" | "authenticate" | "authorizePublish" | "authorizeSubscribe">>;
 
 function refusedConnect(returnCode: RefusedReturnCode): AuthenticateError {
   // aedes copies returnCode into the CONNACK and then closes [MQTT-3.2.2-5]
@@ -31,21 +31,24 @@ function refusedConnect(returnCode: RefusedReturnCode): AuthenticateError {
 }
 
 /**
- * The Last Will aedes keeps for the life of the connection (and, once published, as the retained
- * status) is a view into the bytes of the CONNECT, which hold the device's secret too: the secret is
- * checked, never kept (DESIGN.md: "stored only as a slow hash"). aedes' typings do not show `_will`,
- * the will it holds from the CONNECT to the CONNACK.
+ * The Last Will in a CONNECT is a view into the bytes of that CONNECT, which hold the device's
+ * secret too; aedes keeps the will for the connection's life (and, once published, as the retained
+ * status). The secret is checked, never kept: before aedes takes the will from the packet
+ * (preConnect runs first), the will gets bytes of its own.
  */
-function forgetConnectBytes(client: Client): void {
-  const will = (client as Client & { _will?: { payload?: Buffer | string } | null })._will;
+function forgetConnectBytes(packet: ConnectPacket): void {
+  const will = packet.will;
   if (will && Buffer.isBuffer(will.payload)) will.payload = ownBytes(will.payload);
 }
 
 /** `onBug` hears about policy code that threw; the hook has already refused. */
 export function toAedesHooks(policy: BrokerPolicy, onBug: (err: unknown, hook: keyof Hooks) => void): Hooks {
   return {
+    preConnect(_client, packet, done) {
+      forgetConnectBytes(packet);
+      done(null, true);
+    },
     authenticate(client, username, password, done) {
-      forgetConnectBytes(client);
       const credentials: Credentials = { clientId: client.id, username: username ?? undefined, password: password ?? undefined, remoteAddress: remoteAddressOf(client) };
       policy.connect(client, credentials).then(
         (outcome) => (outcome.ok ? done(null, true) : done(refusedConnect(outcome.returnCode), false)),

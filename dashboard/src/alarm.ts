@@ -1,12 +1,14 @@
 /**
- * Impossible to miss (issue 5, "Live queue"): while any alert is unclaimed, a sound repeats and the
- * tab title blinks, also when the console is in a background tab. `body[data-sound]` says whether the
+ * Impossible to miss: while any alert is unclaimed (or came back: nobody on site in time), a sound
+ * repeats and the tab title blinks, also when the console is in a background tab. `body[data-sound]` says whether the
  * alarm is sounding, for the tests and for anyone inspecting a silent console.
  *
  * Browsers start audio suspended until the page gets a click or key press; a console reloaded at
  * night would then be silent, so the page says so in a banner until someone touches it.
  */
+import type { AlertView } from "@helpkey/shared";
 import { t } from "./i18n";
+import { store } from "./store";
 
 let audio: AudioContext | null = null;
 let soundTimer: ReturnType<typeof setInterval> | null = null;
@@ -56,11 +58,18 @@ function unlock(): void {
 document.addEventListener("click", unlock);
 document.addEventListener("keydown", unlock);
 
-/** Sets how many alerts are unclaimed (and whether any is more than a service request). */
+/**
+ * A claimed or acknowledged alert that came back (nobody on site in time, or the resident pressed
+ * again) sounds like an unclaimed one until someone is there or it is closed.
+ */
+const cameBack = (a: AlertView) => a.state !== "open" && Boolean(a.overdueAt);
+
+/** Sets how many alerts are unclaimed (and whether any is more than a service request); the ones that came back are added. */
 export function setUnclaimed(count: number, anyUrgent: boolean): void {
-  unclaimed = count;
-  urgent = anyUrgent;
-  const on = count > 0;
+  const back = store.queue().filter(cameBack);
+  unclaimed = count + back.length;
+  urgent = anyUrgent || back.some((a) => a.kind !== "service");
+  const on = unclaimed > 0;
   document.body.dataset.sound = on ? "on" : "off";
   // Urgent alarms beep fast, a lone service request chimes slowly; an emergency joining a service request speeds it up.
   if (on && (!soundTimer || soundUrgent !== urgent)) {

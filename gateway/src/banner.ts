@@ -8,6 +8,13 @@ function pressCa(s: System, config: Readonly<Config>): string {
   return config.tlsCertFile && /^(mqtts|wss):/.test(s.deviceUrl) ? ` --ca ${path.relative(process.cwd(), config.tlsCertFile)}` : "";
 }
 
+function phoneLine(s: System): string {
+  const p = s.phoneStatus();
+  if (p.mode === "emulator") return `  phone network:      built-in emulator at ${s.phoneUrl} (no Twilio credentials: nobody is really texted or called)`;
+  const name = p.mode === "twilio" ? "Twilio" : p.mode === "compatible" ? "a Twilio-compatible server (HK_TWILIO_API_URL)" : "an embedded channel";
+  return p.ok ? `  phone network:      ${name}, account checked` : `  phone network:      ${name}: NOT WORKING: ${p.problem}`;
+}
+
 export function printBanner(s: System, config: Readonly<Config>): void {
   const cred = s.demo?.credentialFiles[0];
   const lines = [
@@ -22,7 +29,7 @@ export function printBanner(s: System, config: Readonly<Config>): void {
       ? `  admin token:        ${s.generatedAdminToken}   (shown only now: keep it safe / 仅显示这一次,请妥善保存)`
       : `  admin token:        ${config.adminToken ? "from HK_ADMIN_TOKEN" : "set at first start (lost it? restart with --new-admin-token)"}`,
     "  log in 登录:         user admin, password = the admin token (create dispatchers with POST /api/users)",
-    s.phoneUrl ? `  phone network:      built-in emulator at ${s.phoneUrl} (no Twilio credentials)` : "  phone network:      Twilio",
+    phoneLine(s),
     cred ? `  press a button:     pnpm press --credentials ${path.relative(process.cwd(), cred)} --url ${s.deviceUrl}${pressCa(s, config)}` : "",
     "  stop: Ctrl-C",
     "",

@@ -27,7 +27,10 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   HK_TWILIO_API_URL: z.url().optional(),
-  HK_DEMO: flag.default(true),
+  TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, "must be the Messaging Service's sid: MG and 32 hex digits").optional(),
+  HK_SMS_SENDERS: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Default: on with the built-in emulator, off with real Twilio credentials. */
+  HK_DEMO: flag.optional(),
   HK_METRICS: flag.default(true),
   HK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HK_SMS_PER_S: z.coerce.number().positive().default(1),
@@ -73,6 +76,8 @@ export interface Config {
   twilioApiUrl: string | undefined;
   /** Its auth token (signatures), from TWILIO_AUTH_TOKEN when only that is set. */
   twilioAuthToken: string | undefined;
+  /** Who texts and calls go out from (sendersOf); undefined: the built-in emulator's own number. */
+  senders: Readonly<{ sms: readonly string[]; smsPoolSize: number; calls: readonly string[] }> | undefined;
   demo: boolean;
   metrics: boolean;
   logLevel: string;
@@ -83,6 +88,19 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/**
+ * Twilio fetches each call's words and sends every answer, key press and SMS reply to HK_PUBLIC_URL,
+ * and the patrol's links point there: with real credentials it must be an address Twilio can reach.
+ */
+function publicUrlForTwilio(url: string | undefined): void {
+  const fix = "set HK_PUBLIC_URL to the address Twilio and the patrol's phones reach this gateway at (e.g. https://helpkey.example.org, behind your TLS proxy)";
+  if (!url) throw new ConfigError(`invalid configuration:\n  HK_PUBLIC_URL: required with real Twilio credentials: ${fix}`);
+  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, "$1");
+  if (/^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?|::ffff:127\.\d+\.\d+\.\d+)$/i.test(host)) {
+    throw new ConfigError(`invalid configuration:\n  HK_PUBLIC_URL: ${url} is this machine's loopback address, which Twilio cannot call back: ${fix}`);
+  }
+}
+
 /** Parses the environment; throws ConfigError naming the variable and what to do. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const r = envSchema.safeParse(env);
@@ -92,9 +110,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const e = r.data;
   const tw = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM];
-  if ((e.TWILIO_ACCOUNT_SID || e.TWILIO_FROM) && !tw.every(Boolean)) {
-    throw new ConfigError("invalid configuration:\n  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together: set all three, or none to use the built-in phone-network emulator");
+  if ((e.TWILIO_ACCOUNT_SID || (e.TWILIO_FROM && !e.HK_TWILIO_API_URL)) && !tw.every(Boolean)) {
+    throw new ConfigError("invalid configuration:\n  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together: set all three, or none to use the built-in phone-network emulator (with HK_TWILIO_API_URL alone, TWILIO_FROM may name the numbers to send from)");
   }
+  const senders = sendersOf(e);
+  // a Twilio-compatible server of your own (HK_TWILIO_API_URL) may well call back on this machine
+  if (e.TWILIO_ACCOUNT_SID && !e.HK_TWILIO_API_URL) publicUrlForTwilio(e.HK_PUBLIC_URL);
   return Object.freeze({
     httpPort: e.HK_HTTP_PORT,
     mqttPort: e.HK_MQTT_PORT,
@@ -106,11 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     mqttListeners: mqttListenersOf(e),
     tlsCertFile: e.HK_TLS_CERT,
     twilio: e.TWILIO_ACCOUNT_SID
-      ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM!, apiUrl: e.HK_TWILIO_API_URL }
+      ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: senders!.calls[0]!, apiUrl: e.HK_TWILIO_API_URL }
       : undefined,
     twilioApiUrl: e.HK_TWILIO_API_URL,
     twilioAuthToken: e.TWILIO_AUTH_TOKEN,
-    demo: e.HK_DEMO,
+    senders,
+    demo: e.HK_DEMO ?? !e.TWILIO_ACCOUNT_SID,
     metrics: e.HK_METRICS,
     logLevel: e.HK_LOG_LEVEL,
     rates: { smsPerSecond: e.HK_SMS_PER_S, callsPerSecond: e.HK_CALLS_PER_S, maxInFlight: e.HK_MAX_IN_FLIGHT },
@@ -170,4 +192,30 @@ function mqttListenersOf(e: z.infer<typeof envSchema>): Config["mqttListeners"] 
     ...(e.HK_MQTT_WSS_PORT !== undefined ? { wssPort: e.HK_MQTT_WSS_PORT } : {}),
     tls: Object.freeze({ cert, key }),
   });
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * Who texts and calls go out from, at Twilio's limits: a long code sends one SMS segment a second,
+ * an account places one call a second by default. TWILIO_FROM is one E.164 number or several,
+ * comma-separated: texts rotate through them, each at HK_SMS_PER_S; calls rotate through them at
+ * HK_CALLS_PER_S for the account. TWILIO_MESSAGING_SERVICE_SID sends the texts through a Messaging
+ * Service instead (it picks a number of its pool), at HK_SMS_PER_S × HK_SMS_SENDERS, the numbers in
+ * that pool; calls still go out from TWILIO_FROM. Unset: the built-in emulator's own number.
+ */
+function sendersOf(e: z.infer<typeof envSchema>): Config["senders"] {
+  const fail = (line: string): never => {
+    throw new ConfigError(`invalid configuration:\n  ${line}`);
+  };
+  const numbers = (e.TWILIO_FROM ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const n of numbers) if (!E164.test(n)) fail(`TWILIO_FROM: "${n}" is not an E.164 number (+ and 7 to 15 digits, e.g. +8613800000000); separate several with commas`);
+  if (e.TWILIO_ACCOUNT_SID && numbers.length === 0) fail("TWILIO_FROM: no number in it; give the E.164 number(s) texts and calls go out from, comma-separated");
+  if (new Set(numbers).size !== numbers.length) fail("TWILIO_FROM: a number is listed twice; list each sender once");
+  const service = e.TWILIO_MESSAGING_SERVICE_SID;
+  if (service && !e.TWILIO_ACCOUNT_SID && !e.HK_TWILIO_API_URL) fail("TWILIO_MESSAGING_SERVICE_SID: needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (or HK_TWILIO_API_URL)");
+  if (service && numbers.length === 0) fail("TWILIO_FROM: required with TWILIO_MESSAGING_SERVICE_SID: calls go out from a number (a Messaging Service sends texts only)");
+  if (e.HK_SMS_SENDERS !== undefined && !service) fail("HK_SMS_SENDERS: the number of phone numbers in TWILIO_MESSAGING_SERVICE_SID's pool; without a Messaging Service, list the numbers in TWILIO_FROM instead (each sends at HK_SMS_PER_S)");
+  if (numbers.length === 0) return undefined;
+  return Object.freeze({ sms: Object.freeze(service ? [service] : numbers), smsPoolSize: service ? e.HK_SMS_SENDERS ?? 1 : 1, calls: Object.freeze(numbers) });
 }

@@ -18,8 +18,13 @@ Usage: pnpm start [--new-admin-token]     (or: tsx gateway/src/main.ts …)
 Starts the embedded MQTT broker, the gateway, the dispatcher console and, without Twilio
 credentials, the built-in phone-network emulator. Configured by environment variables only
 (see README "Configuration"): HK_HTTP_PORT, HK_MQTT_PORT, HK_HOST, HK_DATA_DIR, HK_ADMIN_TOKEN,
-HK_PUBLIC_URL, HK_MQTT_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, HK_TWILIO_API_URL,
-HK_DEMO, HK_METRICS, HK_LOG_LEVEL, HK_SMS_PER_S, HK_CALLS_PER_S, HK_MAX_IN_FLIGHT, HK_TRUST_PROXY.
+HK_PUBLIC_URL, HK_MQTT_URL, HK_MQTT_TLS_PORT, HK_MQTT_WS_PORT, HK_MQTT_WSS_PORT, HK_TLS_CERT,
+HK_TLS_KEY, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, TWILIO_MESSAGING_SERVICE_SID,
+HK_SMS_SENDERS, HK_TWILIO_API_URL, HK_DEMO, HK_METRICS, HK_LOG_LEVEL, HK_SMS_PER_S, HK_CALLS_PER_S,
+HK_MAX_IN_FLIGHT, HK_TRUST_PROXY.
+
+Exit status: 0 after SIGTERM/SIGINT, 2 for a configuration error or a port in use, 75 when the
+database could not be synced to disk (durability lost: let the service manager start it again).
 Stops cleanly on SIGTERM / SIGINT.`;
 
 async function main(): Promise<void> {
@@ -30,7 +35,14 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   if (values["new-admin-token"] && config.adminToken) throw new ConfigError("--new-admin-token: the admin token comes from HK_ADMIN_TOKEN; change that variable instead");
-  const system = await startSystem(config, { newAdminToken: values["new-admin-token"] ?? false });
+  const system = await startSystem(config, {
+    newAdminToken: values["new-admin-token"] ?? false,
+    // no orderly stop: it would ack and release what may not be on disk; the service manager restarts us
+    onFatal: () => {
+      process.stderr.write("helpkey stopped: the database could not be synced to disk (see the log); fix the disk, then start it again\n");
+      process.exit(75);
+    },
+  });
   printBanner(system, config);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -31,8 +31,9 @@ import { bindDbGauges } from "./metrics/db-gauges";
 import { BACKGROUND_NICE_STEP } from "./notify/background-priority";
 import { OutboxWorker, type OutboxRates } from "./notify/outbox-worker";
 import type { PhoneChannel } from "./notify/phone-channel";
-import { startPhone } from "./notify/phone-setup";
-import { sayAndHangUp } from "./notify/twiml";
+import type { PhoneStatus } from "./notify/phone-health";
+import { EMULATOR_FROM, startPhone } from "./notify/phone-setup";
+import { storeCallControl } from "./notify/call-control";
 import { startCheckpointer } from "./store/checkpointer";
 import { afterDurable } from "./store/wal-sync";
 import { HouseholdDirectory } from "./store/household-info";
@@ -62,6 +63,11 @@ export interface SystemOptions {
   consoleSendBufferLimit?: number;
   /** Where the built console is (default dashboard/dist). */
   dashboardDir?: string;
+  /**
+   * Durability is lost (the WAL's fsync failed). main.ts exits so that the service manager starts a
+   * fresh process; the default (embedding, tests) stops this system.
+   */
+  onFatal?: (err: Error) => void;
 }
 
 export interface System {
@@ -78,6 +84,8 @@ export interface System {
   /** The embedded phone-network emulator's URL, when it runs. */
   phoneUrl: string | null;
   phone: import("@helpkey/firmware-sim/phone-network").PhoneNetwork | null;
+  /** Which phone network, and whether it reaches anyone. */
+  phoneStatus(): PhoneStatus;
   demo: DemoInfo | null;
   ctx: AlertContext;
   /** The embedded broker; null with HK_MQTT_URL (an external one). */
@@ -175,19 +183,18 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const phone = await startPhone(config, logger, opts.channel, opts.phoneSpeed);
     closers.push(["phone network", () => phone.close()]);
 
-    // 4. effects of committed changes: acks, console frames, outbox wake-ups, hang-ups
+    // 4. effects of committed changes: acks, console frames, outbox wake-ups, hang-ups (as outbox rows)
     let link: MqttLink | null = null;
     let worker: OutboxWorker | null = null;
+    const outboxLog = logger.child({ part: "outbox" });
     const dispatch = (fx: Effects) => {
       for (const a of fx.acks) link?.sendAck(a.deviceId, a.ack);
       hub.broadcast(fx.events);
       // after the fsync, like the acks: nobody is texted about an alert a power cut could still undo,
       // and the acks and console frames of this batch leave before the Twilio requests are built
       if (fx.wakeOutbox) afterDurable(() => worker?.wake());
-      for (const sid of fx.cancelCalls) phone.channel.hangUp(sid).catch((err) => logger.warn({ err: String(err), sid }, "hang-up failed"));
-      for (const c of fx.endCalls) {
-        phone.channel.redirect(c.sid, sayAndHangUp(c.text, c.language)).catch((err) => logger.warn({ err: String(err), sid: c.sid }, "ending a call failed"));
-      }
+      // hang-ups and "X is going" redirects are outbox rows (retried, ahead of new calls), stored right after
+      storeCallControl({ ctx, fx, now, channel: phone.channel, logger: outboxLog, stored: (events) => (hub.broadcast(events), worker?.wake()) });
     };
 
     // 5. HTTP (its URL is the webhooks' base unless HK_PUBLIC_URL says otherwise)
@@ -196,9 +203,9 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     bounded.track("login_failures", () => loginGuard.size());
     const { app, routes } = await buildApp({
       ctx, hub, metrics, logger, now, dispatch, adminToken: adminTokenCheck(token.digest), loginGuard, trustProxy: config.trustProxy, hashes,
-      health: { broker: () => (broker ? broker.isRunning() : true) && Boolean(link?.connected), database: () => db.$client.open, workers: () => Boolean(worker?.isRunning) },
+      health: { broker: () => (broker ? broker.isRunning() : true) && Boolean(link?.connected), database: () => db.$client.open, workers: () => Boolean(worker?.isRunning), phone: () => phone.health.status() },
       deviceMqttUrl: deviceUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics,
-      dashboardDir: opts.dashboardDir ?? DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(),
+      dashboardDir: opts.dashboardDir ?? DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(), outbox: () => worker?.status() ?? null,
     });
     await app.listen({ host: config.host, port: config.httpPort });
     closers.push(["http", async () => {
@@ -217,8 +224,9 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
 
     // 6. outbox worker
     worker = new OutboxWorker({
-      ctx, channel: phone.channel, logger: logger.child({ part: "outbox" }), metrics, now, dispatch, publicUrl: twilioCfg.publicUrl,
+      ctx, channel: phone.channel, logger: outboxLog, metrics, now, dispatch, publicUrl: twilioCfg.publicUrl, provider: phone.health,
       rates: { ...config.rates, ...opts.rates }, ...(opts.loopUtilization ? { loopUtilization: opts.loopUtilization } : {}),
+      senders: config.senders ? { sms: [...config.senders.sms], smsPoolSize: config.senders.smsPoolSize, calls: [...config.senders.calls] } : { sms: [EMULATOR_FROM], smsPoolSize: 1, calls: [EMULATOR_FROM] },
     });
     worker.start();
     closers.push(["outbox", () => worker!.stop()]);
@@ -227,7 +235,11 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const demo = config.demo ? await seedDemo(ctx, config.dataDir, deviceUrl, now(), hashes.derive) : null;
 
     // 8. last: subscribe, so nothing arrives before everything above is ready
-    const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch });
+    const onFatal = (err: Error) => {
+      logger.fatal({ err }, "the database's fsync failed: what was stored since the last good sync may not be on disk; stopping (devices retransmit what was not acked)");
+      (opts.onFatal ?? (() => void close()))(err);
+    };
+    const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch, onFatal });
     closers.push(["ingest", () => ingest.flush()]);
     link = await MqttLink.connect({ url: linkUrl, clientId: "svc:gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage });
     closers.push(["mqtt link", () => link!.close()]);
@@ -235,7 +247,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");
     return {
       logger, httpUrl, mqttUrl, deviceUrl, publicUrl: twilioCfg.publicUrl, generatedAdminToken: token.generated, routes,
-      phoneUrl: phone.network?.url ?? null, phone: phone.network, demo, ctx, broker, close,
+      phoneUrl: phone.network?.url ?? null, phone: phone.network, phoneStatus: () => phone.health.status(), demo, ctx, broker, close,
     };
   } catch (err) {
     await close();

@@ -69,7 +69,7 @@ describe("ConnectAuth", () => {
     dir = mkdtempSync(path.join(tmpdir(), "hk-auth-"));
     db = openDb(dir);
     hashed = 0;
-    pool = new HashPool(1, { limits: { device: 8 }, observe: (_lane, outcome) => void (outcome === "done" && hashed++) });
+    pool = new HashPool(1, { limits: { device: 8 }, deviceAhead: 2, observe: (_lane, outcome) => void (outcome === "done" && hashed++) });
     const c = db.insert(communities).values({ name: "C", createdAt: 0 }).returning().get();
     const b = db.insert(buildings).values({ communityId: c.id, name: "B", createdAt: 0 }).returning().get();
     const u = db.insert(units).values({ buildingId: b.id, name: "U", createdAt: 0 }).returning().get();

@@ -13,12 +13,12 @@ function fakeConsole(communityIds: number[] | null, userId: number | null = null
     OPEN: 1,
     readyState: 1,
     bufferedAmount: 0,
-    _socket: { cork: () => void (current = []), uncork: () => void (writes.push(current!), (current = null)) },
     send: (text: string) => (current ?? (writes.push([]), writes.at(-1)!)).push((JSON.parse(text) as { n: number }).n),
     close: (code: number, reason: string) => void closed.push({ code, reason }),
     terminate: () => undefined,
   };
-  const client: ConsoleClient = { ws: ws as unknown as WebSocket, communityIds: communityIds ? new Set(communityIds) : null, userId, sessionId: null };
+  const socket = { cork: () => void (current = []), uncork: () => void (writes.push(current!), (current = null)) };
+  const client: ConsoleClient = { ws: ws as unknown as WebSocket, socket, communityIds: communityIds ? new Set(communityIds) : null, userId, sessionId: null };
   return { client, writes, closed, ws };
 }
 

@@ -18,7 +18,7 @@ it("runs callbacks only after an fsync, in the order they were queued, one fsync
   dir = mkdtempSync(path.join(tmpdir(), "hk-wal-"));
   db = openDb(dir);
   const syncs: { waiters: number; start: number; end: number }[] = [];
-  enableWalSync(db, { error: (err) => { throw err; }, synced: (s, waiters) => { const end = performance.now(); syncs.push({ waiters, start: end - s * 1000, end }); } });
+  enableWalSync(db, { fatal: (err) => { throw err; }, synced: (s, waiters) => { const end = performance.now(); syncs.push({ waiters, start: end - s * 1000, end }); } });
   expect(db.$client.pragma("synchronous", { simple: true })).toBe(1); // NORMAL: commits no longer fsync themselves
 
   db.$client.exec("CREATE TABLE t (v INTEGER)");

@@ -17,6 +17,8 @@ export interface DeviceHealthRow {
   fw: string | null;
   lastSeenAt: number | null;
   health: DeviceHealth;
+  /** The last time the device sent a used seq with a new press (it lost its counter); null: never. */
+  seqResetAt: number | null;
 }
 
 export interface GridCell {

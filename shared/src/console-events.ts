@@ -10,6 +10,8 @@ import { countTextSchema } from "./ids";
 export const consoleEventTypes = [
   "alert.created", "alert.pressed", "alert.cancel_requested", "alert.acknowledged", "alert.dispatched",
   "alert.arrived", "alert.resolved", "alert.cancelled", "notification.updated", "device.status",
+  // a contact on the way to an alert the community centre already has; the arrival timer ran out; back to open
+  "alert.going", "alert.overdue", "alert.reopened",
 ] as const;
 export type ConsoleEventType = (typeof consoleEventTypes)[number];
 

@@ -12,6 +12,10 @@ export type Language = (typeof languages)[number];
 export const outcomes = ["real", "false_alarm", "test"] as const;
 export type Outcome = (typeof outcomes)[number];
 
+/** How the person on the way said so: a key press on the call, an SMS reply, the patrol's responder page. */
+export const goingVias = ["key", "sms", "patrol"] as const;
+export type GoingVia = (typeof goingVias)[number];
+
 export const deviceTypes = ["button", "stb"] as const;
 export type DeviceType = (typeof deviceTypes)[number];
 
@@ -51,6 +55,14 @@ export const alertViewSchema = z.object({
   closedAt: z.number().int().nullable(),
   outcome: z.enum(outcomes).nullable(),
   note: z.string().nullable(),
+  /** A person on the way (never a dispatcher's acknowledge), how they said so, and when. */
+  goingBy: z.string().nullable(),
+  goingVia: z.enum(goingVias).nullable(),
+  goingAt: z.number().int().nullable(),
+  /** Someone is with the resident. */
+  arrivedAt: z.number().int().nullable(),
+  /** Claimed or acknowledged, nobody on site in time (or pressed again): the console sounds until it is settled. */
+  overdueAt: z.number().int().nullable(),
   address: addressSchema,
   residents: z.array(z.string()),
 });

@@ -8,3 +8,4 @@ export * from "./ids";
 export * from "./policy";
 export * from "./redact";
 export * from "./board";
+export * from "./outbox";

@@ -39,13 +39,13 @@ describe("the call cascade", () => {
       const a = await detail(received.alertId);
       expect(a).toMatchObject({ state: "acknowledged", acknowledgedBy: "Daughter Wang" });
       const phone = sys.phone!;
-      await waitFor(() => phone.messages.filter((m) => /is going|已前往/.test(m.body)).length >= 2, 5000, "'is going' texts");
-      const going = phone.messages.filter((m) => /is going|已前往/.test(m.body));
+      await waitFor(() => phone.messages.filter((m) => /is on the way|正在前往/.test(m.body)).length >= 2, 5000, "'is on the way' texts");
+      const going = phone.messages.filter((m) => /is on the way|正在前往/.test(m.body));
       expect(going.map((m) => m.to).sort()).toEqual(["+8613811110002", "+8613811110003"]);
-      expect(going.find((m) => m.to === "+8613811110002")!.body).toContain("Daughter Wang is going");
-      expect(going.find((m) => m.to === "+8613811110003")!.body).toContain("Daughter Wang已前往");
+      expect(going.find((m) => m.to === "+8613811110002")!.body).toContain("Daughter Wang is on the way");
+      expect(going.find((m) => m.to === "+8613811110003")!.body).toContain("Daughter Wang正在前往");
       // The alarm SMS carry a validity period of at most 600 s.
-      const alarms = phone.messages.filter((m) => m.body.includes(`#${received.alertId}`) && !/is going|已前往/.test(m.body));
+      const alarms = phone.messages.filter((m) => m.body.includes(`#${received.alertId}`) && !/is on the way|正在前往/.test(m.body));
       expect(alarms).toHaveLength(3);
       for (const m of alarms) expect(m.validityPeriod).toBeLessThanOrEqual(600);
 
@@ -159,8 +159,8 @@ describe("the call cascade", () => {
       const winner = phone.calls.find((c) => c !== loser)!;
       expect(winner.digits).toBe("1");
       expect(winner.said.at(-1)).toContain("Everyone has been told you are going");
-      await waitFor(() => phone.messages.some((m) => m.body.includes("is going")), 5000, "'is going' SMS");
-      const going = phone.messages.filter((m) => m.body.includes("is going"));
+      await waitFor(() => phone.messages.some((m) => m.body.includes("is on the way")), 5000, "'is on the way' SMS");
+      const going = phone.messages.filter((m) => m.body.includes("is on the way"));
       expect(going).toHaveLength(1);
       expect(going[0]!.to).toBe(loser.to);
     } finally {

@@ -94,12 +94,12 @@ describe("the console in zh-CN, on the demo community", () => {
     await p.click(`.card[data-alert-id="${alerts.medical}"] [data-action=open]`);
     await p.waitForSelector(`.view-alert[data-alert-id="${alerts.medical}"]`, { timeout: 3000 });
     await p.waitForFunction(() => document.querySelectorAll(".patrol-select option").length === 3, undefined, { timeout: 3000 });
-    await p.selectOption(".patrol-select", { label: "巡逻队员老赵 · +8613700000001" });
+    await p.selectOption(".patrol-select", { label: "巡逻队员老赵 · +447700900001" });
     await p.click("[data-action=dispatch]");
     await p.waitForSelector(".view-alert[data-state=responding]", { timeout: 3000 });
     // Live timelines: SMS delivered to the contacts, and the calls of the first wave under way.
     await p.waitForSelector(".contact .step.good", { timeout: 5000 });
-    await waitFor(() => sys.phone!.messages.some((m) => m.to === "+8613700000001"), 5000, "patrol SMS");
+    await waitFor(() => sys.phone!.messages.some((m) => m.to === "+447700900001"), 5000, "patrol SMS");
     await p.waitForSelector(".contact.other:has-text('巡逻队员老赵') .notif[data-status=delivered]", { timeout: 5000 });
     expect(await p.textContent(".household")).toContain("杨国华");
     expect(await p.textContent(".box.devices")).toContain("btn-21202");
@@ -107,7 +107,7 @@ describe("the console in zh-CN, on the demo community", () => {
     await screenshot(p, "alert");
 
     // The responder's phone, from the link in the SMS.
-    const sms = sys.phone!.messages.find((m) => m.to === "+8613700000001")!;
+    const sms = sys.phone!.messages.find((m) => m.to === "+447700900001")!;
     expect(sms.body).toMatch(/【一键呼救】请前往2号楼1单元202室/);
     const phone = await browser.newContext({ viewport: { width: 390, height: 760 }, isMobile: true });
     await phone.addInitScript(() => localStorage.setItem("hk-lang", "zh-CN"));

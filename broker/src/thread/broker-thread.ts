@@ -12,7 +12,6 @@
  * on the same port: devices reconnect as after a restart, and the gateway's link with them.
  */
 import { Worker } from "node:worker_threads";
-import type { Logger } from "pino";
 import type { BrokerOptions, HkBroker } from "../types";
 import type { Listening, ThreadInit, ToMain, ToThread } from "./messages";
 

@@ -14,7 +14,7 @@ import { auditTrail, contactTimelines } from "./timeline";
 import { debounce, type View, type ViewContext } from "./view";
 
 const allowed: Record<Action, string[]> = {
-  acknowledge: ["open"], dispatch: ["open", "acknowledged", "responding"], arrive: ["responding"],
+  acknowledge: ["open"], dispatch: ["open", "acknowledged", "responding"], arrive: ["acknowledged", "responding"],
   resolve: ["acknowledged", "responding"], cancel: ["open", "acknowledged"],
 };
 

@@ -1,6 +1,7 @@
 /**
- * The device health board (issue 5, point 4): online / offline since when / low battery / never seen,
- * filterable by building and state. Refreshed by every `device.status` event while it is shown.
+ * The device health board: online / offline since when / low battery / never seen, and a device that
+ * lost its seq counter ("sequence reset"), filterable by building and state. Refreshed by every
+ * `device.status` event while it is shown, and by new alerts (a press may reveal a sequence reset).
  */
 import { api, query } from "../api";
 import { dateTime, h, mount } from "../dom";
@@ -30,7 +31,9 @@ export function devicesView(): View {
       h("tbody", {}, rows.map((d) => h("tr", { class: `health-${d.health}`, "data-device-id": d.id, "data-health": d.health },
         h("td", {}, d.id), h("td", {}, t(`d_${d.type}` as StringKey)),
         h("td", {}, place(d.address)),
-        h("td", {}, h("span", { class: `badge h-${d.health}` }, t(`h_${d.health}` as StringKey))),
+        h("td", {}, h("span", { class: `badge h-${d.health}` }, t(`h_${d.health}` as StringKey)),
+          // it lost its seq counter once: its presses still count, but the device wants a look
+          d.seqResetAt ? [" ", h("span", { class: "badge h-seq-reset", "data-seq-reset": d.seqResetAt }, t("seqReset", { t: dateTime(d.seqResetAt) }))] : null),
         h("td", {}, d.battery === null ? "—" : `${d.battery}%`),
         h("td", {}, d.health === "offline" ? t("offlineSince", { t: dateTime(d.lastSeenAt) }) : dateTime(d.lastSeenAt)),
       ))),
@@ -43,5 +46,5 @@ export function devicesView(): View {
   healthSel.addEventListener("change", () => void load());
   const refresh = debounce(() => void load(), 300);
   void load();
-  return { el, update: (e) => { if (!e || e.type === "device.status") refresh(); } };
+  return { el, update: (e) => { if (!e || e.type === "device.status" || e.type === "alert.created") refresh(); } };
 }

@@ -9,6 +9,8 @@ import { currentLang, setLang, t } from "../i18n";
 import { soundBlocked } from "../alarm";
 import { store } from "../store";
 import type { Health, Me } from "../types";
+import { backlogBar } from "./backlog";
+import { phoneBanner } from "./phone-banner";
 import { debounce } from "./view";
 
 export interface Shell {
@@ -30,11 +32,11 @@ export function shell(me: Me, logout: () => void): Shell {
   const main = h("main", { id: "main" });
   const el = h("div", { class: "console" },
     h("header", { class: "top" },
-      h("strong", { class: "brand" }, t("appName")), counters, nav, live,
+      h("strong", { class: "brand" }, t("appName")), counters, backlogBar(), nav, live,
       h("button", { class: "btn link", id: "lang", onclick: () => setLang(currentLang() === "zh-CN" ? "en" : "zh-CN") }, t("language")),
       h("span", { class: "me" }, `${me.name} (${me.role})`),
       h("button", { class: "btn link", id: "logout", onclick: logout }, t("logout"))),
-    banner, main,
+    banner, phoneBanner(), main,
     h("footer", { class: "keys no-print" }, t("shortcuts")));
 
   const set = (id: string, n: number) => {

@@ -1,6 +1,7 @@
 /** The emulator's Fastify app: built here, never listening here (server.ts does that). */
 import formbody from "@fastify/formbody";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { accountsRoute } from "./accounts-route";
 import { guardApi } from "./api-guard";
 import { callsRoute } from "./calls-route";
 import { apiErrors, sendError, twilioError } from "./errors";
@@ -12,6 +13,7 @@ export function buildPhoneApp(net: NetworkState): FastifyInstance {
   // Per-request lines are noise here; the routes log each SMS and call themselves.
   const app = Fastify({ loggerInstance: net.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   void app.register(formbody);
+  accountsRoute(app, net);
   void app.register(async (api) => {
     guardApi(api, net);
     messagesRoute(api, net);

@@ -24,6 +24,7 @@ export const apiErrors = {
   missingTo: () => twilioError(400, 21604, "A 'To' phone number is required."),
   invalidTo: (to: string) => twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`),
   missingFrom: () => twilioError(400, 21603, "A 'From' phone number is required."),
+  invalidService: (sid: string) => twilioError(400, 21705, `The Messaging Service Sid ${sid} is invalid.`),
   invalidFrom: (from: string) => twilioError(400, 21212, `The 'From' number ${from} is not a valid phone number.`),
   missingBody: () => twilioError(400, 21602, "Message body is required."),
   missingUrl: () => twilioError(400, 21205, "Url parameter is required."),

@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import { DEFAULT_PERSON, type PersonScript } from "./people";
-import type { Failure, InboundMessage, PhoneNetworkEvents, RecordedCall, RecordedMessage } from "./types";
+import type { Failure, FailureMatch, InboundMessage, PhoneNetworkEvents, RecordedCall, RecordedMessage } from "./types";
 
 export interface NetworkConfig {
   accountSid: string;
@@ -28,7 +28,7 @@ export class NetworkState {
   readonly events = new EventEmitter<PhoneNetworkEvents>();
   readonly people = new Map<string, PersonScript>();
   readonly live = new Map<string, LiveCall>();
-  readonly #failures: Failure[] = [];
+  readonly #failures: { failure: Failure; match: FailureMatch }[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #stopping = new AbortController();
   defaultPerson: PersonScript = DEFAULT_PERSON;
@@ -67,12 +67,14 @@ export class NetworkState {
     this.#timers.add(t);
   }
 
-  failNext(n: number, failure: Failure): void {
-    for (let i = 0; i < n; i++) this.#failures.push(failure);
+  failNext(n: number, failure: Failure, match: FailureMatch = {}): void {
+    for (let i = 0; i < n; i++) this.#failures.push({ failure, match });
   }
 
-  takeFailure(): Failure | undefined {
-    return this.#failures.shift();
+  /** The first queued failure meant for this request, taken off the queue. */
+  takeFailure(req: { request: FailureMatch["request"]; to: string | undefined }): Failure | undefined {
+    const i = this.#failures.findIndex(({ match: m }) => (m.request === undefined || m.request === req.request) && (m.to === undefined || m.to === req.to));
+    return i < 0 ? undefined : this.#failures.splice(i, 1)[0]!.failure;
   }
 
   shutdown(): void {

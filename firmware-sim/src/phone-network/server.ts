@@ -8,7 +8,7 @@ import { pino } from "pino";
 import { buildPhoneApp } from "./app";
 import { NetworkState } from "./network-state";
 import type { PersonScript } from "./people";
-import type { Failure, PhoneNetwork, PhoneNetworkEvents, PhoneNetworkOptions } from "./types";
+import type { Failure, FailureMatch, PhoneNetwork, PhoneNetworkEvents, PhoneNetworkOptions } from "./types";
 
 /** How often waitFor() re-checks besides every event, for conditions that depend on time alone. */
 const WAIT_POLL_MS = 25;
@@ -50,8 +50,8 @@ export async function createPhoneNetwork(opts: PhoneNetworkOptions): Promise<Pho
     setInboundSmsUrl(u: string | undefined) {
       net.inboundSmsUrl = u;
     },
-    failNext(n: number, failure: Failure = { status: 429, code: 20429 }) {
-      net.failNext(n, failure);
+    failNext(n: number, failure: Failure = { status: 429, code: 20429 }, match: FailureMatch = {}) {
+      net.failNext(n, failure, match);
     },
     // The casts only bridge TypeScript's generic K to EventEmitter's conditional listener type.
     on(event, cb) {

@@ -22,7 +22,10 @@ export function deliverSms(net: NetworkState, m: RecordedMessage): void {
     net.events.emit("message-status", m);
     const url = m.statusCallback;
     if (!url) return;
-    const params = { AccountSid: accountSid, ApiVersion: API_VERSION, From: m.from, To: m.to, MessageSid: m.sid, SmsSid: m.sid, MessageStatus: s, SmsStatus: s };
+    const params = {
+      AccountSid: accountSid, ApiVersion: API_VERSION, From: m.from, To: m.to, MessageSid: m.sid, SmsSid: m.sid, MessageStatus: s, SmsStatus: s,
+      ...(m.messagingServiceSid ? { MessagingServiceSid: m.messagingServiceSid } : {}),
+    };
     chain.push(() => sendSigned(url, params, { authToken, signal: net.signal, log: net.log }));
   };
   net.later(SENT_AFTER_S, () => status("sent"));

@@ -5,12 +5,16 @@ import type { PersonScript } from "./people";
 export type CallStatus = "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "busy" | "no-answer" | "failed" | "canceled";
 export const TERMINAL_CALL_STATUSES: ReadonlySet<CallStatus> = new Set(["completed", "busy", "no-answer", "failed", "canceled"]);
 
-export type MessageStatus = "queued" | "sent" | "delivered";
+/** "accepted": taken by a Messaging Service, which has yet to pick the sender. */
+export type MessageStatus = "accepted" | "queued" | "sent" | "delivered";
 
 export interface RecordedMessage {
   sid: string;
   to: string;
+  /** The From number; with a Messaging Service, the service's sid (the emulator has no pool of numbers to pick from). */
   from: string;
+  /** Sent through this Messaging Service (MessagingServiceSid instead of From). */
+  messagingServiceSid?: string;
   body: string;
   validityPeriod?: number;
   statusCallback?: string;
@@ -87,7 +91,15 @@ export interface PhoneNetworkEvents {
   "call-event": [CallEvent];
 }
 
-export type Failure = { status: 429; code?: 20429 } | { status: 500 | 502 | 503; code?: number };
+/** 429: too many requests; 401: the credentials refused (an account suspended or its token changed); 5xx: the provider down. */
+export type Failure = { status: 429; code?: 20429 } | { status: 401; code?: 20003 } | { status: 500 | 502 | 503; code?: number };
+
+/** Which requests a queued failure is for (unset: any): sending an SMS, placing a call, updating a live call (hang-up, redirect). */
+export interface FailureMatch {
+  request?: "sms" | "call" | "call-update" | "other";
+  /** The request's To number (SMS and new calls). */
+  to?: string;
+}
 
 export interface PhoneNetworkOptions {
   host?: string;
@@ -115,8 +127,8 @@ export interface PhoneNetwork {
   readonly calls: RecordedCall[];
   setPerson(phone: string, script: PersonScript): void;
   setInboundSmsUrl(url: string | undefined): void;
-  /** The next n authenticated API requests fail with this status (default 429 / 20429). */
-  failNext(n: number, failure?: Failure): void;
+  /** The next n authenticated API requests (those `match` names, default all) fail with this status (default 429 / 20429). */
+  failNext(n: number, failure?: Failure, match?: FailureMatch): void;
   on<K extends keyof PhoneNetworkEvents>(event: K, cb: (...args: PhoneNetworkEvents[K]) => void): void;
   off<K extends keyof PhoneNetworkEvents>(event: K, cb: (...args: PhoneNetworkEvents[K]) => void): void;
   /** Resolves with the predicate's first truthy value, re-checked after every event. */

@@ -1,16 +1,19 @@
 /**
- * Console actions and contact claims on an alert (DESIGN.md "Alerts", "Console"):
+ * Console actions on an alert, also taken by a patrol member
+ * ("arrived", "resolved") and by the person on the way confirming they are there:
  * decide (pure engine) → store → audit event → tell the devices and the contacts.
+ * A dispatcher's acknowledge says the community centre has the alarm, never that anyone is going.
  */
 import type { ConsoleEvent, Outcome } from "@helpkey/shared";
 import { decideAction, type ConsoleAction } from "../engine/alert-engine";
+import { arrivalDue } from "../engine/arrival";
 import { texts } from "../notify/texts";
 import { getAlert, toAlertView, transitionAlert, type AlertPatch, type AlertRow } from "../store/alerts";
 import { appendEvent } from "../store/events";
-import { latestSeqPerDevice } from "../store/presses";
-import { ackStateOf, type AlertContext } from "./context";
+import type { AlertContext } from "./context";
+import { deviceAcks } from "./device-acks";
 import { emptyEffects, type Effects } from "./effects";
-import { factsOf, queueFollowUp, stopCalls } from "./notify-plan";
+import { CONFIRM_CALLS, factsOf, queueFollowUp, stopCalls, type FollowUp } from "./notify-plan";
 
 export type ActionResult =
   | { ok: true; alert: AlertRow; effects: Effects }
@@ -25,17 +28,6 @@ export interface ActionInput {
   actor: string;
   outcome?: Outcome | undefined;
   note?: string | undefined;
-  /** A contact who claimed by pressing 1 (not told "X is going" about themselves). */
-  claimedByContactId?: number | null;
-}
-
-/** Acks every device that pressed for this alert with the alert's new state. */
-function deviceAcks(ctx: AlertContext, alert: AlertRow): Effects["acks"] {
-  const rows = latestSeqPerDevice(ctx.db, alert.id);
-  const lang = ctx.dir.get(alert.householdId)?.communityLanguage ?? "zh-CN";
-  const state = ackStateOf(alert.state);
-  const by = alert.acknowledgedBy ?? undefined;
-  return rows.map((r) => ({ deviceId: r.deviceId, ack: { seq: r.seq ?? 0, alertId: alert.id, state, ...(by ? { by } : {}), text: texts.deviceText(state, lang, by, alert.acknowledgedAt) } }));
 }
 
 export function applyAction(ctx: AlertContext, alertId: number, input: ActionInput, now: number): ActionResult {
@@ -46,12 +38,17 @@ export function applyAction(ctx: AlertContext, alertId: number, input: ActionInp
     const by = alert.acknowledgedBy ? ` (acknowledged by ${alert.acknowledgedBy})` : "";
     return { ok: false, status: 409, code: "HK_ILLEGAL_TRANSITION", message: `${d.reason}${by}`, alert };
   }
+  const info = ctx.dir.get(alert.householdId);
+  const takesIt = input.action === "acknowledge" || (input.action === "dispatch" && alert.state === "open");
   const patch: AlertPatch = { state: d.to };
-  if (input.action === "acknowledge" || (input.action === "dispatch" && !alert.acknowledgedBy)) {
+  if (takesIt) {
     patch.acknowledgedBy = input.actor;
     patch.acknowledgedAt = now;
+    // nobody is on the way yet: if nobody gets there in time, the alert comes back
+    if (info) patch.arrivalDueAt = arrivalDue(alert, now, info.policy);
   }
-  if (d.terminal) patch.closedAt = now;
+  if (input.action === "arrive") Object.assign(patch, { arrivedAt: now, arrivalDueAt: null, overdueAt: null });
+  if (d.terminal) Object.assign(patch, { closedAt: now, arrivalDueAt: null, overdueAt: null });
   if (input.outcome) patch.outcome = input.outcome;
   if (input.note) patch.note = input.note;
   // A conditional update: if another writer changed the state meanwhile, nothing matches.
@@ -60,22 +57,25 @@ export function applyAction(ctx: AlertContext, alertId: number, input: ActionInp
 
   const fx = emptyEffects();
   fx.events.push(appendEvent(ctx.db, { type: eventType[input.action], ts: now, communityId: updated.communityId, actor: input.actor, alert: toAlertView(updated, ctx.dir) }, { data: input.note ? { note: input.note } : undefined }));
-  const info = ctx.dir.get(updated.householdId);
-  if (alert.state === "open") {
-    const stop = stopCalls(ctx, alertId, now, input.actor, input.action === "cancel" ? "cancelled" : "claimed");
+  const stop = alert.state === "open"
+    ? stopCalls(ctx, alertId, now, input.actor, input.action === "cancel" ? { type: "cancelled" } : { type: "handling", by: input.actor })
+    // someone is there (or it is over): the person on the way need not be asked any more
+    : input.action === "arrive" || d.terminal ? stopCalls(ctx, alertId, now, null, { type: "settled" }, CONFIRM_CALLS) : null;
+  if (stop) {
     fx.events.push(...stop.events);
     fx.cancelCalls.push(...stop.hangUp);
     fx.endCalls.push(...stop.endCalls);
   }
   if (info) {
     const facts = factsOf(updated, info);
-    if (input.action === "acknowledge") {
-      fx.events.push(...queueFollowUp(ctx, updated, info, "going", (l) => texts.goingSms(input.actor, facts, l), now, input.claimedByContactId ?? null));
-    } else if (input.action === "resolve") {
-      fx.events.push(...queueFollowUp(ctx, updated, info, "resolved", (l) => texts.resolvedSms(facts, l), now));
-    } else if (input.action === "cancel") {
-      fx.events.push(...queueFollowUp(ctx, updated, info, "cancelled", (l) => texts.cancelledSms(facts, l), now));
+    let f: FollowUp | null = null;
+    if (takesIt) f = { purpose: "handling", body: (l) => texts.handlingSms(input.actor, facts, l), outcome: { type: "handling", dispatcher: input.actor } };
+    else if (input.action === "resolve") f = { purpose: "resolved", body: (l) => texts.resolvedSms(facts, l), outcome: { type: "resolved" } };
+    else if (input.action === "cancel") {
+      const by = { by: "centre" as const, name: input.actor };
+      f = { purpose: "cancelled", body: (l) => texts.cancelledSms(facts, by, l), outcome: { type: "cancelled", cancelled: by } };
     }
+    if (f) fx.events.push(...queueFollowUp(ctx, updated, info, f, now));
     fx.wakeOutbox = true;
   }
   if (input.action !== "arrive") fx.acks.push(...deviceAcks(ctx, updated));

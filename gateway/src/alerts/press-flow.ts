@@ -1,34 +1,63 @@
 /**
  * One alarm packet from a device, inside the ingest's group transaction:
- * dedupe by (device, seq) → decide (pure engine) → store; the outbox plans the notifications.
+ * dedupe by (device, seq, payload) → decide (pure engine) → store; the outbox plans the notifications.
  * Returns the effects to carry out after the commit (the ack among them).
  */
 import { eq } from "drizzle-orm";
 import type { AlarmPayload, ConsoleEvent, StatusPayload } from "@helpkey/shared";
 import { alerts } from "../db/schema";
-import { decidePress } from "../engine/alert-engine";
-import { texts } from "../notify/texts";
+import { decidePress, type PressDecision } from "../engine/alert-engine";
+import { arrivalTimed } from "../engine/arrival";
+import { texts, type Outcome } from "../notify/texts";
 import { findOpenAlert, getAlert, insertAlert, joinAlert, latestAlertOf, toAlertView, type AlertRow } from "../store/alerts";
 import { updateDeviceBattery, updateDeviceStatus } from "../store/device-state";
 import { appendEvent } from "../store/events";
-import { findPress, insertPress } from "../store/presses";
+import { flagSeqReset, insertPress, matchPress } from "../store/presses";
 import type { HouseholdInfo } from "../store/household-info";
-import { ackStateOf, type AlertContext } from "./context";
-import { emptyEffects, type Effects } from "./effects";
-import { queueFollowUp, stopCalls } from "./notify-plan";
+import { arrivalDueNow, pressedAgain } from "./arrival-flow";
+import type { AlertContext } from "./context";
+import { ackFor } from "./device-acks";
+import { emptyEffects, mergeEffects, type Effects } from "./effects";
+import { factsOf, queueFollowUp, queueUpgrade, stopCalls } from "./notify-plan";
 
-export type AlarmOutcome = { ok: true; effects: Effects; created: boolean; duplicate: boolean } | { ok: false; code: "HK_MQTT_UNKNOWN_DEVICE" };
+export type AlarmOutcome =
+  | { ok: true; effects: Effects; created: boolean; duplicate: boolean; /** The device reused a seq for a new press (it lost its counter). */ seqReused: boolean }
+  | { ok: false; code: "HK_MQTT_UNKNOWN_DEVICE" };
 
-function alertEvent(ctx: AlertContext, type: ConsoleEvent["type"], alert: AlertRow, now: number, actor: string | null): ConsoleEvent {
-  return appendEvent(ctx.db, { type, ts: now, communityId: alert.communityId, actor, alert: toAlertView(alert, ctx.dir) });
+function alertEvent(ctx: AlertContext, type: ConsoleEvent["type"], alert: AlertRow, now: number, actor: string | null, data?: Record<string, unknown>): ConsoleEvent {
+  return appendEvent(ctx.db, { type, ts: now, communityId: alert.communityId, actor, alert: toAlertView(alert, ctx.dir) }, { data });
 }
 
-function ackFor(deviceId: string, seq: number, alert: AlertRow | undefined, info: HouseholdInfo) {
-  const lang = info.communityLanguage;
-  if (!alert) return { deviceId, ack: { seq, alertId: 0, state: "cancelled" as const } };
-  const state = ackStateOf(alert.state);
-  const by = alert.acknowledgedBy ?? undefined;
-  return { deviceId, ack: { seq, alertId: alert.id, state, ...(by ? { by } : {}), text: texts.deviceText(state, lang, by, alert.acknowledgedAt) } };
+/** What the contacts are told with an upgraded alarm once someone has it: who is going, or that the centre is handling it. */
+function outcomeOf(alert: AlertRow): Outcome | null {
+  if (alert.state === "open") return null;
+  if (alert.goingBy) return { type: "going", goer: alert.goingBy, at: alert.goingAt ?? alert.lastPressAt };
+  return { type: "handling", dispatcher: alert.acknowledgedBy ?? "" };
+}
+
+/**
+ * Another press joins the household's live alert. A more urgent kind is an upgrade: its alarm goes
+ * out now. A press after someone claimed or acknowledged it brings it back: with nobody on site it
+ * counts as the arrival timer firing now; with someone there (or for a service request, which has
+ * no timer) the one who claimed it is told and the console sounds.
+ */
+function join(ctx: AlertContext, d: Extract<PressDecision, { type: "join" }>, info: HouseholdInfo, now: number, fx: Effects): { alert: AlertRow; reopened: boolean } {
+  let alert = joinAlert(ctx.db, d.alertId, { pressCount: d.pressCount, lastPressAt: now, kind: d.kind, priority: d.priority });
+  // nobody there and the arrival timer applies: it fires now; else (someone there, a service request) the console sounds
+  const timerNow = d.again === "nobody_on_site" && arrivalTimed(alert);
+  if (d.again && !timerNow) {
+    const r = pressedAgain(ctx, alert, now);
+    alert = r.alert;
+    mergeEffects(fx, r.effects);
+  }
+  fx.events.push(alertEvent(ctx, "alert.pressed", alert, now, null, d.escalated ? { upgradedTo: d.kind } : undefined));
+  if (timerNow) mergeEffects(fx, arrivalDueNow(ctx, alert, now, now));
+  alert = getAlert(ctx.db, alert.id)!;
+  if (d.escalated) {
+    fx.events.push(...queueUpgrade(ctx, alert, info, outcomeOf(alert), now));
+    fx.wakeOutbox = true;
+  }
+  return { alert, reopened: timerNow && alert.state === "open" };
 }
 
 export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload, now: number): AlarmOutcome {
@@ -37,18 +66,22 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
   if (!device || !info) return { ok: false, code: "HK_MQTT_UNKNOWN_DEVICE" };
   const fx = emptyEffects();
 
-  // Exactly-once by (device id, seq): a retransmission is acked again with the alert's current state.
-  const prior = findPress(ctx.db, deviceId, p.seq);
-  if (prior) {
-    const alert = prior.alertId ? getAlert(ctx.db, prior.alertId) : undefined;
-    fx.acks.push(ackFor(deviceId, p.seq, alert, info));
-    return { ok: true, effects: fx, created: false, duplicate: true };
+  // Exactly-once by (device id, seq, payload): a retransmission is acked again with the alert's current
+  // state; the same seq with another payload is a new press from a device that lost its counter.
+  const match = matchPress(ctx.db, deviceId, p.seq, { deviceTs: p.ts, action: p.action, kind: p.kind });
+  if (match.type === "retransmission") {
+    const alert = match.alertId ? getAlert(ctx.db, match.alertId) : undefined;
+    fx.acks.push(ackFor(ctx, deviceId, p.seq, alert, info));
+    return { ok: true, effects: fx, created: false, duplicate: true, seqReused: false };
   }
+  const seqReused = match.type === "seq_reused";
+  if (seqReused) flagSeqReset(ctx.db, deviceId, now);
 
   const open = findOpenAlert(ctx.db, device.householdId);
   const d = decidePress(open ?? null, p, now, info.policy);
   let alert: AlertRow | undefined;
   let created = false;
+  let reopened = false;
   switch (d.type) {
     case "create":
     case "test": {
@@ -59,24 +92,25 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
         closedAt: test ? now : null, outcome: test ? "test" : null,
         // The alarm texts and the first calls are planned by the outbox as soon as this commit is
         // durable (notify-plan.ts runDue): the press path stores only what the ack promises, and a
-        // storm's acks no longer wait behind thousands of notification rows (issue 4). The due
-        // time is in this row, so a crash before the plan ran still plans it after the restart.
+        // storm's acks never wait behind thousands of notification rows. The due time is in this
+        // row, so a crash before the plan ran still plans it after the restart.
         cascadeDueAt: test ? null : now,
       });
       created = !test;
-      fx.events.push(alertEvent(ctx, "alert.created", alert, now, null));
+      fx.events.push(alertEvent(ctx, "alert.created", alert, now, null, seqReused ? { seqReused: true } : undefined));
       if (!test) fx.wakeOutbox = true;
       break;
     }
     case "join":
-      alert = joinAlert(ctx.db, d.alertId, { pressCount: d.pressCount, lastPressAt: now, kind: d.kind, priority: d.priority });
-      fx.events.push(alertEvent(ctx, "alert.pressed", alert, now, null));
+      ({ alert, reopened } = join(ctx, d, info, now, fx));
       break;
     case "cancel": {
-      alert = ctx.db.update(alerts).set({ state: "cancelled", closedAt: now, outcome: "false_alarm" }).where(eq(alerts.id, d.alertId)).returning().get();
-      const stop = stopCalls(ctx, d.alertId, now, "resident", "cancelled");
-      fx.events.push(alertEvent(ctx, "alert.cancelled", alert!, now, "resident"), ...stop.events);
-      fx.events.push(...queueFollowUp(ctx, alert!, info, "cancelled", (l) => texts.cancelledSms({ alertId: alert!.id, kind: alert!.kind, address: info.address, residents: info.residents, at: alert!.firstPressAt }, l), now));
+      alert = ctx.db.update(alerts).set({ state: "cancelled", closedAt: now, outcome: "false_alarm", arrivalDueAt: null, overdueAt: null }).where(eq(alerts.id, d.alertId)).returning().get()!;
+      const stop = stopCalls(ctx, d.alertId, now, "resident", { type: "cancelled" });
+      fx.events.push(alertEvent(ctx, "alert.cancelled", alert, now, "resident"), ...stop.events);
+      const facts = factsOf(alert, info);
+      const by = { by: "resident" as const };
+      fx.events.push(...queueFollowUp(ctx, alert, info, { purpose: "cancelled", body: (l) => texts.cancelledSms(facts, by, l), outcome: { type: "cancelled", cancelled: by } }, now));
       fx.cancelCalls.push(...stop.hangUp);
       fx.endCalls.push(...stop.endCalls);
       fx.wakeOutbox = true;
@@ -94,8 +128,8 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
     deviceId, seq: p.seq, alertId: d.type === "ignore" ? null : alert?.id ?? null, action: p.action, kind: p.kind, trigger: p.trigger, deviceTs: p.ts, receivedAt: now,
   });
   if (p.battery !== undefined) updateDeviceBattery(ctx.db, deviceId, Math.round(p.battery), now);
-  fx.acks.push(ackFor(deviceId, p.seq, alert, info));
-  return { ok: true, effects: fx, created, duplicate: false };
+  fx.acks.push(ackFor(ctx, deviceId, p.seq, alert, info, { reopened }));
+  return { ok: true, effects: fx, created, duplicate: false, seqReused };
 }
 
 /** A device's status (retained, and its Last Will): online/offline, battery, firmware. */

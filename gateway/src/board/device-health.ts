@@ -1,8 +1,9 @@
 /**
- * The device health board (DESIGN.md "Console": online, offline for longer than supervision allows,
- * low battery, never seen). The broker publishes a device's Last Will once its keepalive lapses
+ * The device health board: online, offline for longer than supervision allows, low battery, never
+ * seen. The broker publishes a device's Last Will once its keepalive lapses
  * (1.5 × keepalive, MQTT 3.1.1 §3.1.2.10), so `online = false` already means supervision failed;
- * the time of that status is "offline since".
+ * the time of that status is "offline since". A device that reused a seq for a new press lost its
+ * counter (a firmware fault or a reset): the board says "sequence reset" so someone looks at it.
  */
 import { and, asc, eq, inArray, isNull, type SQL } from "drizzle-orm";
 import type { Db } from "../db/open";
@@ -42,7 +43,7 @@ export function deviceHealthList(db: Db, f: DeviceFilter): DeviceHealthRow[] {
   return rows.map(({ d, h, u, b, c }) => ({
     id: d.id, type: d.type, householdId: h.id, communityId: c.id, buildingId: b.id,
     address: { community: c.name, building: b.name, unit: u.name, room: h.room },
-    online: d.online, battery: d.battery, fw: d.fw, lastSeenAt: d.lastSeenAt, health: healthOf(d),
+    online: d.online, battery: d.battery, fw: d.fw, lastSeenAt: d.lastSeenAt, health: healthOf(d), seqResetAt: d.seqResetAt,
   }));
 }
 

@@ -11,6 +11,8 @@ import { afterDurable } from "../store/wal-sync";
 
 export interface ConsoleClient {
   ws: WebSocket;
+  /** The TCP socket under the WebSocket (the upgrade request's): corked around a batch, so it leaves in one write. */
+  socket?: { cork(): void; uncork(): void };
   /** null = every community (admin). */
   communityIds: Set<number> | null;
   /** The account behind it (null: the admin token). */
@@ -134,10 +136,9 @@ export class ConsoleHub {
         continue;
       }
       // One text frame per event keeps the protocol simple for any client; corking makes them one write.
-      const sock = (c.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-      sock?.cork();
+      c.socket?.cork();
       for (const t of texts) c.ws.send(t);
-      sock?.uncork();
+      c.socket?.uncork();
     }
   }
 }

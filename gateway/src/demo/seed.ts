@@ -17,6 +17,13 @@ export interface DemoInfo {
   credentialFiles: string[];
 }
 
+/**
+ * Every demo phone number is in the range Ofcom reserves for drama (+44 7700 900000–900999): no
+ * such number is ever given to anyone, so a demo run against a real provider reaches nobody.
+ */
+export const FICTION_PREFIX = "+447700900";
+const fiction = (n: number) => `${FICTION_PREFIX}${String(n).padStart(3, "0")}`;
+
 const surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"];
 const given = ["秀英", "建国", "桂兰", "志强", "淑珍", "国华", "玉梅", "德明", "凤英", "文斌", "丽华", "福生"];
 
@@ -29,11 +36,11 @@ export async function seedDemo(ctx: AlertContext, dataDir: string, mqttUrl: stri
   }
   mkdirSync(dir, { recursive: true });
   const creds: { id: string; secret: string; householdId: number; type: "button" | "stb" }[] = [];
-  const c = ctx.db.insert(communities).values({ name: "幸福里社区", supervisorPhone: "+8613900000000", language: "zh-CN", createdAt: now }).returning().get();
+  const c = ctx.db.insert(communities).values({ name: "幸福里社区", supervisorPhone: fiction(0), language: "zh-CN", createdAt: now }).returning().get();
   // The patrol on duty, for "dispatch patrol" on the console.
   ctx.db.insert(patrolMembers).values([
-    { communityId: c.id, name: "巡逻队员老赵", phone: "+8613700000001", language: "zh-CN", createdAt: now },
-    { communityId: c.id, name: "Patrol Sam", phone: "+8613700000002", language: "en", createdAt: now },
+    { communityId: c.id, name: "巡逻队员老赵", phone: fiction(1), language: "zh-CN", createdAt: now },
+    { communityId: c.id, name: "Patrol Sam", phone: fiction(2), language: "en", createdAt: now },
   ]).run();
   let n = 0;
   for (let b = 1; b <= 3; b++) {
@@ -44,7 +51,7 @@ export async function seedDemo(ctx: AlertContext, dataDir: string, mqttUrl: stri
         const i = n++;
         const h = ctx.db.insert(households).values({ unitId: unit.id, room, name: `${surnames[i]}家`, notes: i % 3 === 0 ? "独居,行动不便 / lives alone, uses a walker" : null, createdAt: now }).returning().get();
         ctx.db.insert(residents).values({ householdId: h.id, name: `${surnames[i]}${given[i]}`, language: "zh-CN", createdAt: now }).run();
-        const phone = (k: number) => `+86138${String(b).padStart(2, "0")}${u}${room}${k}0`;
+        const phone = (k: number) => fiction(10 + i * 10 + k);
         ctx.db.insert(contacts).values([
           { householdId: h.id, name: `${surnames[i]}女儿`, phone: phone(1), relation: "daughter", priority: 1, language: "zh-CN", createdAt: now },
           { householdId: h.id, name: `${surnames[i]}儿子`, phone: phone(2), relation: "son", priority: 1, language: i === 0 ? "en" : "zh-CN", createdAt: now },

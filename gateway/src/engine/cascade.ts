@@ -1,8 +1,8 @@
 /**
- * The call cascade (DESIGN.md "Notification policy", issue 3): waves by contact priority
- * (1 first; the same priority is one wave, called in parallel), the next wave when the current
- * one has ended without a claim or after the wave timeout, rounds repeat, the supervisor is
- * called once the alert has been unclaimed for `supervisorAfterS`. Pure: time comes in as `now`.
+ * The call cascade: waves by contact priority (1 first; the same priority is one wave, called in
+ * parallel), the next wave when the current one has ended without a claim or after the wave
+ * timeout, rounds repeat, the supervisor is called once the alert has been unclaimed for
+ * `supervisorAfterS`. Pure: time comes in as `now`.
  */
 import type { AlarmKind, AlertState } from "@helpkey/shared";
 import type { Policy } from "@helpkey/shared";

@@ -7,12 +7,17 @@ import type { ConsoleHub } from "../console/console-hub";
 import type { HashPool } from "../devices/hash-pool";
 import type { Metrics } from "../metrics/metrics";
 import type { AdminToken } from "./auth";
+import type { PhoneStatus } from "../notify/phone-health";
 import type { LoginGuard } from "./login-guard";
+import type { Channel } from "@helpkey/shared";
+import type { ChannelStatus } from "../notify/outbox-send";
 
 export interface HealthProbe {
   broker: () => boolean;
   database: () => boolean;
   workers: () => boolean;
+  /** Which phone network, and whether it reaches anyone. */
+  phone: () => PhoneStatus;
 }
 
 export interface AppDeps {
@@ -40,4 +45,6 @@ export interface AppDeps {
   twilio: { authToken: string; publicUrl: string };
   /** Wake the outbox (a call ended, a cascade is due). */
   wakeOutbox: () => void;
+  /** Per channel: the outbox's rate and pause (the console's backlog); null before it runs. */
+  outbox: () => Record<Channel, ChannelStatus> | null;
 }

@@ -7,17 +7,19 @@
  *   GET /api/board/alerts/:id/report                  incident report (the alert page's data too)
  *   GET /api/board/pulse                              the newest event number the caller may see: the console
  *                                                     compares it with its socket's, to notice a silently dead one
+ *   GET /api/board/outbox?communityId=                per channel: notifications waiting and the time to send them
  */
 import { inArray, max } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { idParamSchema, idTextSchema as id } from "@helpkey/shared";
+import { channels, idParamSchema, idTextSchema as id, type ChannelBacklogView, type OutboxBacklog } from "@helpkey/shared";
 import { buildingGrid } from "../board/building-grid";
 import { deviceHealthList, deviceHealths } from "../board/device-health";
 import { historyQuerySchema, searchHistory } from "../board/history";
 import { incidentReport } from "../board/incident-report";
 import { events } from "../db/schema";
 import { toAlertView } from "../store/alerts";
+import { backlogOf } from "../store/outbox-queue";
 import { anyRole } from "../users/roles";
 import type { AppDeps } from "./app-deps";
 import { canSee, principalOf, type Principal } from "./auth";
@@ -57,6 +59,25 @@ export function boardRoutes(app: FastifyInstance, deps: AppDeps): void {
     const scope = principalOf(req).communityIds;
     const row = ctx.db.select({ n: max(events.id) }).from(events).where(scope ? inArray(events.communityId, scope) : undefined).get();
     return { n: row?.n ?? 0 };
+  });
+
+  app.get("/api/board/outbox", opts, async (req): Promise<OutboxBacklog> => {
+    const q = parse(z.object({ communityId: id.optional() }), req.query);
+    const scope = scopeOf(principalOf(req), q.communityId);
+    const t = deps.now();
+    const mine = new Map(backlogOf(ctx.db, scope).map((b) => [b.channel, b]));
+    // the whole channel's queue is ahead of, or around, the caller's rows: it sets the time to send them
+    const all = scope === null ? mine : new Map(backlogOf(ctx.db, null).map((b) => [b.channel, b]));
+    const status = deps.outbox();
+    const view = (channel: (typeof channels)[number]): ChannelBacklogView => {
+      const b = mine.get(channel);
+      const waiting = b?.waiting ?? 0;
+      const ratePerS = status?.[channel].ratePerS ?? null;
+      const pausedUntil = status?.[channel].pausedUntil ?? null;
+      const eta = waiting > 0 && ratePerS ? Math.ceil((all.get(channel)?.waiting ?? waiting) / ratePerS + Math.max(0, (pausedUntil ?? t) - t) / 1000) : null;
+      return { channel, waiting, sending: b?.sending ?? 0, oldestWaitS: b?.oldestAt != null ? Math.max(0, Math.round((t - b.oldestAt) / 1000)) : null, ratePerS, etaS: eta, pausedUntil };
+    };
+    return { at: t, channels: channels.map(view) };
   });
 
   app.get("/api/board/alerts/:id/report", opts, async (req) => {

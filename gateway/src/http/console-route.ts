@@ -21,7 +21,7 @@ export function consoleRoute(app: FastifyInstance, deps: AppDeps): void {
   app.get("/api/console", { websocket: true, config: { access: anyRole, tokenInQuery: true } }, (socket, req) => {
     const q = parse(consoleQuerySchema, req.query);
     const p = principalOf(req);
-    const client: ConsoleClient = { ws: socket, communityIds: p.communityIds ? new Set(p.communityIds) : null, userId: p.userId, sessionId: p.sessionId };
+    const client: ConsoleClient = { ws: socket, socket: req.socket, communityIds: p.communityIds ? new Set(p.communityIds) : null, userId: p.userId, sessionId: p.sessionId };
     const frames: ConsoleFrame[] = [];
     const missed = q.since !== undefined ? eventsSince(ctx.db, q.since, MAX_REPLAY + 1, p.communityIds ?? undefined) : null;
     if (missed && missed.length <= MAX_REPLAY) {

@@ -25,6 +25,8 @@ export interface IngestDeps {
   metrics: Metrics;
   now: () => number;
   dispatch: (fx: Effects) => void;
+  /** Durability is lost (the WAL's fsync failed): the process must stop. */
+  onFatal: (err: Error) => void;
 }
 
 export class Ingest {
@@ -35,7 +37,7 @@ export class Ingest {
     // Commits stop waiting for fsync on the event loop; acks and console frames wait for it instead.
     const fsyncs = walFsyncHistogram(deps.metrics.registry);
     enableWalSync(deps.ctx.db, {
-      error: (err) => deps.logger.error({ err }, "fsync of the WAL failed: acks and console frames held back"),
+      fatal: (err) => deps.onFatal(err),
       synced: (s) => fsyncs.observe(s),
     });
   }
@@ -109,7 +111,7 @@ export class Ingest {
       this.reject(item.deviceId, r.code, "alarm from an unknown or revoked device");
       return null;
     }
-    metrics.presses.inc({ result: r.duplicate ? "duplicate" : r.created ? "created" : "joined" });
+    metrics.presses.inc({ result: r.duplicate ? "duplicate" : r.seqReused ? "seq_reused" : r.created ? "created" : "joined" });
     const ack = r.effects.acks[0]?.ack;
     logger.info({ deviceId: item.deviceId, alertId: ack?.alertId, seq: item.payload.seq, action: item.payload.action, duplicate: r.duplicate }, r.created ? "alert created" : "press stored");
     return r.effects;

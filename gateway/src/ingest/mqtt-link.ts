@@ -3,7 +3,7 @@
  * every device's alarm and status and publishes acks and commands. Same code path for the
  * embedded broker and an external cluster.
  */
-import mqtt, { Store, type MqttClient } from "mqtt";
+import mqtt, { Store, type MqttClient, type Packet } from "mqtt";
 import type { Logger } from "pino";
 import { topics, type AckPayload, type CmdPayload } from "@helpkey/shared";
 import { afterDurable } from "../store/wal-sync";
@@ -20,16 +20,47 @@ export interface MqttLinkOptions {
 /**
  * The link's outgoing store forgets on every (re)connect what was in flight. mqtt.js would send a
  * dropped connection's unacknowledged publishes again one at a time, each after the previous one's
- * PUBACK, holding every new publish back until it is done: after the link dropped in a storm,
- * thousands of stale acks took minutes and no new ack left meanwhile (bench, issue 4). Our
- * publishes need no replay: an ack lost with the connection is sent again when the device
- * retransmits its alarm (DESIGN.md "Device protocol"), and a lost `cmd` is as if the device had
- * been offline.
+ * PUBACK, holding every new publish back until it is done: after a drop in a storm, thousands of
+ * stale acks would wait in front of every new one. Our publishes need no replay: an ack lost with
+ * the connection is sent again when the device retransmits its alarm (docs/device-protocol.md),
+ * and a lost `cmd` is as if the device had been offline.
+ *
+ * It keeps its packets in a map of its own through Store's public methods; the base class's own
+ * store stays empty, so its createStream() (which mqtt.js reads to replay) yields nothing.
  */
 class NoReplayStore extends Store {
+  readonly #waiting = new Map<number, Packet>();
+
+  override put(packet: Packet, cb: () => void): this {
+    if (packet.messageId !== undefined) this.#waiting.set(packet.messageId, packet);
+    cb?.();
+    return this;
+  }
+
+  override get(packet: Pick<Packet, "messageId">, cb: (err?: Error, packet?: Packet) => void): this {
+    const found = packet.messageId !== undefined ? this.#waiting.get(packet.messageId) : undefined;
+    if (found) cb(undefined, found);
+    else cb?.(new Error("missing packet"));
+    return this;
+  }
+
+  override del(packet: Pick<Packet, "messageId">, cb: (err?: Error, packet?: Packet) => void): this {
+    const found = packet.messageId !== undefined ? this.#waiting.get(packet.messageId) : undefined;
+    if (found) {
+      this.#waiting.delete(packet.messageId!);
+      cb(undefined, found);
+    } else cb?.(new Error("missing packet"));
+    return this;
+  }
+
   override createStream(): ReturnType<Store["createStream"]> {
-    (this as unknown as { _inflights: Map<number, unknown> })._inflights.clear();
+    this.#waiting.clear();
     return super.createStream();
+  }
+
+  override close(cb: () => void): void {
+    this.#waiting.clear();
+    cb?.();
   }
 }
 
@@ -115,10 +146,9 @@ export class MqttLink {
    * `end()` waiting forever, and these acks' keys in acksInFlight).
    */
   private dropInFlight(): void {
-    const outgoing = (this.client as unknown as { outgoing: Record<string, { cb?: (err?: Error) => void } | undefined> }).outgoing;
-    for (const id of Object.keys(outgoing)) {
-      const entry = outgoing[id];
-      delete outgoing[id];
+    const outgoing = this.client.outgoing;
+    for (const [id, entry] of Object.entries(outgoing)) {
+      delete outgoing[Number(id)];
       entry?.cb?.(new Error("mqtt link closed before the broker confirmed the publish"));
     }
     if (this.lostAcks > 0) {

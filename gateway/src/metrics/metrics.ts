@@ -4,12 +4,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 /** Where scrape-time gauges read from (the database, bound by bindDbGauges). */
 export interface GaugeSources {
   alertsByState: () => Map<string, number>;
-  outboxDepth: () => number;
+  /** Per channel: rows queued or sending, and when the oldest queued one was queued (null: none). */
+  outbox: () => { channel: string; depth: number; oldestAt: number | null }[];
 }
 
 export function createMetrics(registry = new Registry()) {
   collectDefaultMetrics({ register: registry });
-  const sources: GaugeSources = { alertsByState: () => new Map(), outboxDepth: () => 0 };
+  const sources: GaugeSources = { alertsByState: () => new Map(), outbox: () => [] };
   const buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
   return {
     registry,
@@ -25,11 +26,22 @@ export function createMetrics(registry = new Registry()) {
       },
     }),
     outboxDepth: new Gauge({
-      name: "hk_outbox_depth", help: "Notifications queued or sending", registers: [registry],
+      name: "hk_outbox_depth", help: "Notifications queued or sending, by channel (sms, call, control)", labelNames: ["channel"] as const, registers: [registry],
       collect() {
-        this.set(sources.outboxDepth());
+        for (const c of ["sms", "call", "control"]) this.set({ channel: c }, 0);
+        for (const r of sources.outbox()) this.set({ channel: r.channel }, r.depth);
       },
     }),
+    outboxOldestWait: new Gauge({
+      name: "hk_outbox_oldest_wait_seconds", help: "How long the oldest queued notification has waited, by channel (0: none waits)", labelNames: ["channel"] as const, registers: [registry],
+      collect() {
+        const now = Date.now();
+        for (const c of ["sms", "call", "control"]) this.set({ channel: c }, 0);
+        for (const r of sources.outbox()) if (r.oldestAt !== null) this.set({ channel: r.channel }, Math.max(0, (now - r.oldestAt) / 1000));
+      },
+    }),
+    outboxPaused: new Counter({ name: "hk_outbox_paused_total", help: "Channel pauses after the provider said too many requests (HTTP 429 / 20429)", labelNames: ["channel"] as const, registers: [registry] }),
+    outboxRecovered: new Counter({ name: "hk_outbox_recovered_total", help: "Notifications found `sending` with no request under way, queued again", labelNames: ["channel"] as const, registers: [registry] }),
     outboxInFlightLimit: new Gauge({ name: "hk_outbox_in_flight_limit", help: "Provider requests the outbox may have in flight per channel: HK_MAX_IN_FLIGHT, lower while the event loop is overloaded", registers: [registry] }),
     sent: new Counter({ name: "hk_notifications_sent_total", help: "Provider requests by channel and result", labelNames: ["channel", "result"] as const, registers: [registry] }),
     ingestCommit: new Histogram({ name: "hk_ingest_commit_seconds", help: "Press received → committed (in the WAL, not yet fsynced)", buckets, registers: [registry] }),

@@ -4,6 +4,8 @@ export interface SmsRequest {
   body: string;
   statusCallback: string;
   validityPeriodS?: number;
+  /** A From number, or a Messaging Service sid (MG…) that picks a number of its pool; unset: the channel's own. */
+  sender?: string;
 }
 
 export interface CallRequest {
@@ -13,6 +15,8 @@ export interface CallRequest {
   statusCallback: string;
   amdCallback: string;
   ringTimeoutS: number;
+  /** The From number; unset: the channel's own. */
+  sender?: string;
 }
 
 export interface PhoneChannel {
@@ -23,12 +27,27 @@ export interface PhoneChannel {
   redirect(sid: string, twiml: string): Promise<void>;
 }
 
+export interface ProviderFailure {
+  /** Worth retrying with backoff; otherwise the row is marked failed. */
+  transient: boolean;
+  /** "Too many requests" (HTTP 429, Twilio 20429): the account is congested, not this row. */
+  congested: boolean;
+  /**
+   * The provider refused our credentials (HTTP 401, Twilio 20003): nobody can be reached until an
+   * operator fixes them, so the row waits (retried with backoff) and the channel is reported down.
+   */
+  refused: boolean;
+  message: string;
+}
+
 /** Transient failures are retried with backoff; permanent ones mark the row failed. */
-export function classifyError(err: unknown): { transient: boolean; message: string } {
+export function classifyError(err: unknown): ProviderFailure {
   const e = err as { status?: number; code?: number | string; message?: string };
   const status = typeof e.status === "number" ? e.status : undefined;
   const message = `${e.code ?? status ?? "error"}: ${e.message ?? String(err)}`.slice(0, 300);
-  if (status === undefined) return { transient: true, message }; // connection refused, reset, timeout
-  if (status === 429 || e.code === 20429 || status >= 500) return { transient: true, message };
-  return { transient: false, message };
+  const congested = status === 429 || Number(e.code) === 20429;
+  const refused = status === 401 || Number(e.code) === 20003;
+  if (status === undefined) return { transient: true, congested, refused, message }; // connection refused, reset, timeout
+  if (congested || refused || status >= 500) return { transient: true, congested, refused, message };
+  return { transient: false, congested, refused, message };
 }

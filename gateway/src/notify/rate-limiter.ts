@@ -2,7 +2,7 @@
 export class TokenBucket {
   private tokens: number;
   private last: number;
-  constructor(private readonly perSecond: number, private readonly burst: number, now: number) {
+  constructor(readonly perSecond: number, private readonly burst: number, now: number) {
     this.tokens = burst;
     this.last = now;
   }
@@ -19,6 +19,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whole tokens there are now. */
+  available(now: number): number {
+    this.refill(now);
+    return Math.floor(this.tokens);
+  }
+
   /** Milliseconds until one token is available. */
   waitMs(now: number): number {
     this.refill(now);
@@ -30,4 +36,41 @@ export class TokenBucket {
 export function backoffMs(attempt: number, baseMs = 1000, capMs = 30_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/**
+ * A channel held back after the provider said "too many requests" (HTTP 429, Twilio 20429): the
+ * whole account is congested, so every row of the channel waits, each pause longer than the last
+ * (backoffMs), and after a pause one request goes at a time (a probe) until one goes through: a
+ * burst right after the pause would only be refused again. Retries of single rows never pause a channel.
+ */
+export class ChannelPause {
+  #until = 0;
+  #strikes = 0;
+
+  /** Pauses from `now`; returns when the channel may send again. */
+  congested(now: number, backoff: (strike: number) => number = backoffMs): number {
+    this.#strikes++;
+    this.#until = Math.max(this.#until, now + backoff(this.#strikes));
+    return this.#until;
+  }
+
+  /** A request went through: the next congestion starts from the shortest pause again. */
+  relieved(): void {
+    this.#strikes = 0;
+  }
+
+  /** Congested and not yet relieved: one request at a time. */
+  get probing(): boolean {
+    return this.#strikes > 0;
+  }
+
+  /** Milliseconds until the channel may send (0: it may now). */
+  waitMs(now: number): number {
+    return Math.max(0, this.#until - now);
+  }
+
+  get until(): number {
+    return this.#until;
+  }
 }

@@ -5,6 +5,7 @@ import { createTwilioClient } from "./twilio-client";
 export interface TwilioChannelOptions {
   accountSid: string;
   authToken: string;
+  /** The sender when a request names none: a From number, or a Messaging Service sid (MG…) for texts. */
   from: string;
   apiUrl?: string | undefined;
 }
@@ -17,15 +18,18 @@ export function createTwilioChannel(o: TwilioChannelOptions): PhoneChannel {
   void client.calls;
   return {
     async sendSms(r) {
+      const sender = r.sender ?? o.from;
       const m = await client.messages.create({
-        to: r.to, from: o.from, body: r.body, statusCallback: r.statusCallback,
+        to: r.to, body: r.body, statusCallback: r.statusCallback,
+        // a Messaging Service picks one of its pool's numbers (Twilio: MessagingServiceSid instead of From)
+        ...(sender.startsWith("MG") ? { messagingServiceSid: sender } : { from: sender }),
         ...(r.validityPeriodS ? { validityPeriod: r.validityPeriodS } : {}),
       });
       return { sid: m.sid };
     },
     async startCall(r) {
       const c = await client.calls.create({
-        to: r.to, from: o.from, url: r.url, method: "POST", timeout: r.ringTimeoutS,
+        to: r.to, from: r.sender ?? o.from, url: r.url, method: "POST", timeout: r.ringTimeoutS,
         statusCallback: r.statusCallback, statusCallbackMethod: "POST",
         // not "initiated": it only repeats what the API's reply already said (the row is `sent`), and
         // at 1,000 presses/s every webhook is work on the thread that acks (issue 4)

@@ -1,5 +1,5 @@
 /**
- * Twilio webhooks under /twilio (DESIGN.md "Notification policy", issue 3). Every request must carry
+ * Twilio webhooks under /twilio. Every request must carry
  * a valid X-Twilio-Signature for HK_PUBLIC_URL + path and its form parameters; otherwise 403 and no
  * state change. Handlers are idempotent (Twilio retries callbacks).
  */
@@ -13,6 +13,8 @@ import { factsOf } from "../alerts/notify-plan";
 import type { Effects } from "../alerts/effects";
 import type { AppDeps } from "../http/app-deps";
 import { HttpError, parse } from "../http/errors";
+import { decideConfirm } from "../engine/arrival";
+import { isTerminal } from "../engine/alert-engine";
 import { getAlert } from "../store/alerts";
 import { getNotification } from "../store/notifications";
 import { texts } from "./texts";
@@ -72,12 +74,21 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     const alert = row && getAlert(ctx.db, row.alertId);
     const info = alert && ctx.dir.get(alert.householdId);
     if (!row || !alert || !info) return xml(reply, hangUpTwiml());
-    if (alert.state !== "open") {
-      const by = alert.acknowledgedBy;
-      return xml(reply, sayAndHangUp(by ? texts.callAlreadyClaimed(by, row.language) : texts.resolvedSms(factsOf(alert, info), row.language), row.language));
-    }
+    const lang = row.language;
     const gatherUrl = `${tw.publicUrl}/twilio/gather/${id}`;
-    return xml(reply, promptTwiml(texts.callPrompt(factsOf(alert, info), row.language), row.language, gatherUrl, texts.callNoInput(row.language)));
+    if (row.purpose === "confirm") {
+      // asked whether they are with her: only while that is still the question
+      if (decideConfirm(alert, row.createdAt, "1") === "ignore") return xml(reply, sayAndHangUp(texts.confirmSettled(lang), lang));
+      const claimedAt = alert.goingAt ?? alert.acknowledgedAt ?? row.createdAt;
+      return xml(reply, promptTwiml(texts.confirmPrompt(factsOf(alert, info), claimedAt, lang), lang, gatherUrl, texts.callNoInput(lang)));
+    }
+    if (alert.state !== "open") {
+      const text = isTerminal(alert.state) ? texts.callClosed(lang)
+        : alert.goingBy ? texts.callAlreadyClaimed(alert.goingBy, lang)
+        : alert.acknowledgedBy ? texts.callCentreHandling(alert.acknowledgedBy, lang) : texts.callClosed(lang);
+      return xml(reply, sayAndHangUp(text, lang));
+    }
+    return xml(reply, promptTwiml(texts.callPrompt(factsOf(alert, info), lang), lang, gatherUrl, texts.callNoInput(lang)));
   });
 
   app.post("/twilio/gather/:id", signed, async (req, reply) => {
@@ -89,6 +100,10 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (r.reply === "claimed") return xml(reply, sayAndHangUp(texts.callClaimed(lang), lang));
     if (r.reply === "already" && r.by) return xml(reply, sayAndHangUp(texts.callAlreadyClaimed(r.by, lang), lang));
     if (r.reply === "passed") return xml(reply, sayAndHangUp(texts.callPassed(lang), lang));
+    if (r.reply === "arrived") return xml(reply, sayAndHangUp(texts.confirmArrived(lang), lang));
+    if (r.reply === "declined") return xml(reply, sayAndHangUp(texts.confirmDeclined(lang), lang));
+    if (r.reply === "settled") return xml(reply, sayAndHangUp(texts.confirmSettled(lang), lang));
+    if (r.reply === "closed") return xml(reply, sayAndHangUp(texts.callClosed(lang), lang));
     return xml(reply, sayAndHangUp(texts.callNoInput(lang), lang));
   });
 
@@ -118,7 +133,8 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     const b = parse(inboundBody, verify(req));
     const r = await run(() => smsReply(ctx, b.From, b.Body, deps.now()));
     req.log.info({ reply: r.reply }, "inbound sms");
-    // An empty TwiML answer: no auto-reply (the claim's "X is going" texts tell everyone).
+    // An empty TwiML answer: no auto-reply. The claim's texts tell everyone; a question ("which
+    // alarm?") is an outbox row like every other text, so it is retried and shown on the console.
     return xml(reply, new twilio.twiml.MessagingResponse().toString());
   });
 }

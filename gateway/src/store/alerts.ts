@@ -10,7 +10,7 @@ import { prepared } from "./prepared";
  * `state NOT IN ('resolved', 'cancelled')` written out, not bound: SQLite uses a partial index
  * only when the query's WHERE repeats the index's literally, and alerts_one_open_per_household
  * (household_id) WHERE state NOT IN ('resolved', 'cancelled') is the one index on household_id.
- * With bound values every press scanned the whole alerts table (issue 4).
+ * With bound values every press would scan the whole alerts table.
  */
 const NOT_TERMINAL = sql.raw(`"alerts"."state" NOT IN (${terminalStates.map((s) => `'${s}'`).join(", ")})`);
 
@@ -30,7 +30,6 @@ const ph = (name: string) => sql.placeholder(name);
 /** A placeholder where an UPDATE's SET wants an SQL value (the caller passes driver values: 0/1 for booleans). */
 const bind = (name: string) => sql`${sql.placeholder(name)}`;
 
-/** A new alert row (the hot path of a storm: prepared once, issue 4). */
 /** The columns a new alert is written with (the claim and arrival columns start empty). */
 export type AlertInsert = Required<Pick<NewAlert, "communityId" | "householdId" | "deviceId" | "kind" | "state" | "priority" | "pressCount" | "firstPressAt" | "lastPressAt" | "closedAt" | "outcome" | "cascadeDueAt">>;
 
@@ -52,13 +51,15 @@ export function joinAlert(db: Db, id: number, j: Pick<AlertRow, "pressCount" | "
   ).get({ id, ...j })!;
 }
 
-export type AlertPatch = Partial<Pick<AlertRow, "state" | "acknowledgedBy" | "acknowledgedAt" | "closedAt" | "outcome" | "note">>;
+export type AlertPatch = Partial<Pick<AlertRow,
+  "state" | "acknowledgedBy" | "acknowledgedAt" | "closedAt" | "outcome" | "note" | "cascadeDueAt" |
+  "goingBy" | "goingVia" | "goingAt" | "arrivedAt" | "arrivalDueAt" | "overdueAt">>;
 
 /**
  * A console action or a contact's claim: `patch` applies only while the alert is still in `from`
  * (another writer that moved it first wins; undefined then). One prepared UPDATE per set of patched
  * columns, like updateNotification: building and preparing it per call was a tenth of the
- * webhooks' time at 1,000 presses/s (bench profile, issue 4).
+ * webhooks' time at 1,000 presses/s (bench profile).
  */
 export function transitionAlert(db: Db, id: number, from: AlertRow["state"], patch: AlertPatch): AlertRow | undefined {
   const keys = (Object.keys(patch) as (keyof AlertPatch)[]).filter((k) => patch[k] !== undefined).sort();
@@ -82,6 +83,19 @@ export function dueCascades(db: Db, now: number, limit: number): AlertRow[] {
     db.select().from(alerts).where(and(isNotNull(alerts.cascadeDueAt), lte(alerts.cascadeDueAt, ph("now"))))
       .orderBy(asc(alerts.cascadeDueAt), asc(alerts.id)).limit(ph("limit")).prepare(),
   ).all({ now, limit });
+}
+
+/** Up to `limit` non-terminal alerts whose arrival timer has run out by `now`, the longest due first. */
+export function dueArrivals(db: Db, now: number, limit: number): AlertRow[] {
+  return prepared(db, "alerts.dueArrivals", () =>
+    db.select().from(alerts).where(and(isNotNull(alerts.arrivalDueAt), lte(alerts.arrivalDueAt, ph("now"))))
+      .orderBy(asc(alerts.arrivalDueAt), asc(alerts.id)).limit(ph("limit")).prepare(),
+  ).all({ now, limit });
+}
+
+/** The earliest arrival timer, or null when none runs. */
+export function nextArrivalDue(db: Db): number | null {
+  return prepared(db, "alerts.nextArrivalDue", () => db.select({ at: sql<number | null>`min(${alerts.arrivalDueAt})` }).from(alerts).prepare()).get()?.at ?? null;
 }
 
 /** The earliest cascade due time, or null when no cascade is waiting. */
@@ -114,6 +128,11 @@ export function toAlertView(row: AlertRow, dir: HouseholdDirectory): AlertView {
     closedAt: row.closedAt,
     outcome: row.outcome,
     note: row.note,
+    goingBy: row.goingBy,
+    goingVia: row.goingVia,
+    goingAt: row.goingAt,
+    arrivedAt: row.arrivedAt,
+    overdueAt: row.overdueAt,
     address: info?.address ?? { community: "?", building: "?", unit: "?", room: "?" },
     residents: info?.residents ?? [],
   };

@@ -1,6 +1,6 @@
 /** The append-only event log: audit trail and numbered console stream in one table. */
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import type { ConsoleEvent, ConsoleEventType } from "@helpkey/shared";
+import type { ConsoleEvent, ConsoleEventType, Language } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { events } from "../db/schema";
 import { prepared } from "./prepared";
@@ -54,4 +54,24 @@ export function alertEvents(db: Db, alertId: number): ConsoleEvent[] {
 export function lastEventNumber(db: Db): number {
   const r = db.$client.prepare("SELECT max(id) AS n FROM events").get() as { n: number | null };
   return r.n ?? 0;
+}
+
+/** Who said they were going, as recorded with the event of their claim (its data's `going`). */
+export interface GoingRecord {
+  name: string;
+  contactId?: number;
+  patrolMemberId?: number;
+  /** The number they answered on, for someone who is neither (the supervisor pressing 1). */
+  phone?: string;
+  language?: Language;
+}
+
+/** The alert's latest "going" record: the person the arrival timer asks, and the one told of a new press. */
+export function lastGoing(db: Db, alertId: number): GoingRecord | undefined {
+  const r = prepared(db, "events.lastGoing", () =>
+    db.$client.prepare<[number], { going: string }>(
+      "SELECT json_extract(data, '$.extra.going') AS going FROM events WHERE alert_id = ? AND json_extract(data, '$.extra.going') IS NOT NULL ORDER BY id DESC LIMIT 1",
+    ),
+  ).get(alertId);
+  return r ? (JSON.parse(r.going) as GoingRecord) : undefined;
 }

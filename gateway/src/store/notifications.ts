@@ -28,7 +28,15 @@ export function toNotificationView(r: NotificationRow): NotificationView {
 /** Every column but the id, bound by name: missing values take the column's default, else null. */
 const INSERT_COLUMNS = Object.entries(getTableColumns(notifications)).filter(([k]) => k !== "id");
 
-export function insertNotification(db: Db, n: NewNotification): NotificationRow {
+/** A supervisor's call is an escalation: due at its time, never behind another alert's queue. */
+const ESCALATION_PURPOSES = new Set(["supervisor"]);
+
+/**
+ * Stores one outbox row. Without a `priority`, the row takes its alert's (the queue's first key),
+ * or 0 for an escalation such as the supervisor's call.
+ */
+export function insertNotification(db: Db, row: NewNotification): NotificationRow {
+  const n = row.priority !== undefined ? row : { ...row, priority: ESCALATION_PURPOSES.has(row.purpose) ? 0 : alertPriority(db, row.alertId) };
   const params: Record<string, unknown> = {};
   for (const [k, col] of INSERT_COLUMNS) {
     const v = (n as Record<string, unknown>)[k];
@@ -43,6 +51,11 @@ export function insertNotification(db: Db, n: NewNotification): NotificationRow 
   return stmt.get(params)!;
 }
 
+function alertPriority(db: Db, alertId: number): number {
+  const stmt = prepared(db, "notifications.alertPriority", () => db.$client.prepare<[number], { p: number }>("SELECT priority AS p FROM alerts WHERE id = ?"));
+  return stmt.get(alertId)?.p ?? 9;
+}
+
 export function getNotification(db: Db, id: number): NotificationRow | undefined {
   return prepared(db, "notifications.get", () => db.select().from(notifications).where(eq(notifications.id, sql.placeholder("id"))).prepare()).get({ id });
 }
@@ -51,23 +64,6 @@ export function notificationsOfAlert(db: Db, alertId: number): NotificationRow[]
   return prepared(db, "notifications.ofAlert", () =>
     db.select().from(notifications).where(eq(notifications.alertId, sql.placeholder("alertId"))).orderBy(asc(notifications.id)).prepare(),
   ).all({ alertId });
-}
-
-/**
- * The head of one channel's send queue, in priority order (wave, round, id), due or not:
- * the worker sends strictly in this order, so a row waiting out a backoff holds back the rows
- * behind it (a 429 means the whole account is congested) and priority order survives retries.
- */
-export function queueHead(db: Db, channel: "sms" | "call", limit: number): NotificationRow[] {
-  return prepared(db, "notifications.queueHead", () =>
-    db
-      .select()
-      .from(notifications)
-      .where(and(eq(notifications.status, "queued"), eq(notifications.channel, sql.placeholder("channel"))))
-      .orderBy(asc(notifications.wave), asc(notifications.round), asc(notifications.id))
-      .limit(sql.placeholder("limit"))
-      .prepare(),
-  ).all({ channel, limit });
 }
 
 /** One prepared UPDATE per set of patched columns (a handful exist: status moves, sends, retries). */
@@ -81,14 +77,6 @@ export function updateNotification(db: Db, id: number, patch: Partial<NewNotific
   return stmt.get(params)!;
 }
 
-/** Rows of `channel` waiting to be sent, counted up to `cap`. */
-export function queuedCount(db: Db, channel: "sms" | "call", cap: number): number {
-  const stmt = prepared(db, "notifications.queuedCount", () =>
-    db.$client.prepare<[string, number], { n: number }>("SELECT count(*) AS n FROM (SELECT 1 FROM notifications WHERE status = 'queued' AND channel = ? LIMIT ?)"),
-  );
-  return stmt.get(channel, cap)!.n;
-}
-
 /** An alert's waiting rows move to its new priority (an upgrade: service → emergency, emergency → fire). */
 export function setQueuedPriority(db: Db, alertId: number, priority: number): void {
   db.update(notifications).set({ priority }).where(and(eq(notifications.alertId, alertId), eq(notifications.status, "queued"), sql`${notifications.priority} > 0`)).run();
@@ -97,6 +85,13 @@ export function setQueuedPriority(db: Db, alertId: number, priority: number): vo
 /** At start-up: rows that were being sent when the process died go out again (at-least-once). */
 export function requeueInFlight(db: Db, now: number): number {
   return db.update(notifications).set({ status: "queued", nextAttemptAt: now, updatedAt: now }).where(eq(notifications.status, "sending")).run().changes;
+}
+
+/** The outbox row of a placed call, by the provider's call sid (a hang-up names the call it ends). */
+export function callBySid(db: Db, sid: string): NotificationRow | undefined {
+  return prepared(db, "notifications.callBySid", () =>
+    db.select().from(notifications).where(and(eq(notifications.providerSid, sql.placeholder("sid")), eq(notifications.channel, "call"))).limit(1).prepare(),
+  ).get({ sid });
 }
 
 export function pendingOfAlert(db: Db, alertId: number, statuses: string[]): NotificationRow[] {

@@ -20,6 +20,12 @@
  *
  * Recovery after a power cut is SQLite's own: WAL frames with valid checksums up to the last
  * commit record are replayed; an fsynced WAL holds every transaction committed before the fsync.
+ *
+ * A failed fsync is final, as PostgreSQL treats it: after an error the kernel may have dropped the
+ * dirty pages it could not write and report the next fsync as a success, so nothing committed
+ * since the last good sync can be promised durable. Nothing waiting is released, nothing later is
+ * either, and `fatal` is called once: the process must stop and let the service manager restart it
+ * (devices retransmit what was not acked; consoles resume by number).
  */
 import { fdatasync, openSync, closeSync, existsSync } from "node:fs";
 import type { Db } from "../db/open";
@@ -27,7 +33,8 @@ import type { Db } from "../db/open";
 type Callback = () => void;
 
 export interface WalSyncHooks {
-  error(err: Error): void;
+  /** The fsync failed: durability is lost; called once, and nothing is released from then on. */
+  fatal(err: Error): void;
   /** One fsync done: how long it took (s) and how many waiters it released. */
   synced?(seconds: number, waiters: number): void;
 }
@@ -35,6 +42,7 @@ export interface WalSyncHooks {
 class WalSync {
   private queued: Callback[] = [];
   private syncing = false;
+  private failed = false;
   constructor(
     readonly db: Db,
     private readonly fd: number,
@@ -46,6 +54,7 @@ class WalSync {
   }
 
   after(fn: Callback): void {
+    if (this.failed) return;
     this.queued.push(fn);
     if (!this.syncing) this.flush();
   }
@@ -68,8 +77,13 @@ class WalSync {
     fdatasync(this.fd, (err) => {
       this.syncing = false;
       this.hooks.synced?.((performance.now() - t0) / 1000, batch.length);
-      if (err) this.hooks.error(err); // not durable: release nothing (devices retransmit; consoles resume by number)
-      else for (const fn of batch) fn();
+      if (err) {
+        this.failed = true;
+        this.queued = [];
+        this.hooks.fatal(err);
+        return;
+      }
+      for (const fn of batch) fn();
       this.flush();
     });
   }

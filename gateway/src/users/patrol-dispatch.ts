@@ -56,7 +56,7 @@ export function dispatchPatrol(ctx: AlertContext, input: DispatchInput, now: num
   // purpose "patrol": the console shows it in the contact timelines; the event's actor is the dispatcher who sent them.
   const row = insertNotification(ctx.db, {
     alertId: alert.id, communityId: alert.communityId, contactId: null, name: m.name, toPhone: m.phone, language: m.language,
-    channel: "sms", purpose: "patrol", wave: 1, round: 1, body, status: "queued", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now,
+    channel: "sms", purpose: "patrol", wave: 1, round: 1, priority: alert.priority, body, status: "queued", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now,
   });
   fx.events.push(notificationEvent(ctx, row, now, input.actor));
   fx.wakeOutbox = true;

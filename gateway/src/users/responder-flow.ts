@@ -3,16 +3,15 @@
  * was checked by the caller; here the alert must still be live and the member still on the roster,
  * so a link stops working the moment the alert is closed or the member is retired.
  */
-import { eq, max } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Outcome } from "@helpkey/shared";
 import { applyAction } from "../alerts/action-flow";
 import type { AlertContext } from "../alerts/context";
 import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
-import { devices, presses, responderDispatches } from "../db/schema";
+import { markGoing } from "../alerts/going";
+import { devices, responderDispatches } from "../db/schema";
 import { isTerminal } from "../engine/alert-engine";
-import { texts } from "../notify/texts";
 import { getAlert, toAlertView, type AlertRow } from "../store/alerts";
-import { appendEvent } from "../store/events";
 import { notificationsOfAlert } from "../store/notifications";
 import { dispatchesOf, getDispatch, getPatrol, type DispatchRow } from "./patrol-store";
 import type { ResponderStep } from "./roles";
@@ -44,13 +43,6 @@ export function responderView(ctx: AlertContext, dispatch: DispatchRow, alert: A
   };
 }
 
-/** The resident's device hears "<member> is on the way" (DESIGN.md: everything goes back to the device). */
-function tellDevices(ctx: AlertContext, alert: AlertRow, by: string): Effects["acks"] {
-  const lang = ctx.dir.get(alert.householdId)?.communityLanguage ?? "zh-CN";
-  const rows = ctx.db.select({ deviceId: presses.deviceId, seq: max(presses.seq) }).from(presses).where(eq(presses.alertId, alert.id)).groupBy(presses.deviceId).all();
-  return rows.map((r) => ({ deviceId: r.deviceId, ack: { seq: r.seq ?? 0, alertId: alert.id, state: "responding" as const, by, text: texts.deviceText("acknowledged", lang, by) } }));
-}
-
 const nextStatus = { "on-way": "on_way", arrived: "arrived", resolved: "resolved" } as const;
 const rank: Record<DispatchRow["status"], number> = { dispatched: 0, on_way: 1, arrived: 2, resolved: 3 };
 
@@ -62,9 +54,18 @@ export function responderStep(ctx: AlertContext, dispatch: DispatchRow, alert: A
   // A double tap, or "on my way" after "arrived", changes nothing: the steps only go forward.
   if (rank[nextStatus[step]] <= rank[dispatch.status]) return { ok: true, effects: fx };
   if (step === "on-way") {
-    fx.events.push(appendEvent(ctx.db, { type: "alert.dispatched", ts: now, communityId: alert.communityId, actor: dispatch.name, alert: toAlertView(alert, ctx.dir) }, { data: { responder: { dispatchId: dispatch.id, step: "on_way" } } }));
-    fx.acks.push(...tellDevices(ctx, alert, dispatch.name));
+    // the member is now the person on the way: the device says so, the contacts are told, the arrival timer starts afresh
+    const r = markGoing(ctx, alert.id, { name: dispatch.name, via: "patrol", patrolMemberId: dispatch.patrolMemberId }, now, {
+      type: "alert.dispatched", data: { responder: { dispatchId: dispatch.id, step: "on_way" } },
+    });
+    if (!r.ok) return { ok: false, status: 409, message: `cannot go to this alert (${r.reply})` };
+    mergeEffects(fx, r.effects);
   } else {
+    // Back to open (nobody got there in time) and the member arrives after all: they have it now.
+    if (step === "arrived" && alert.state === "open") {
+      const g = markGoing(ctx, alert.id, { name: dispatch.name, via: "patrol", patrolMemberId: dispatch.patrolMemberId }, now);
+      if (g.ok) mergeEffects(fx, g.effects);
+    }
     // The dispatch made the alert `responding`, where both steps are legal: this fails only when the
     // console closed it between the page's check and this transaction.
     const r = applyAction(ctx, alert.id, step === "arrived" ? { action: "arrive", actor: dispatch.name } : { action: "resolve", actor: dispatch.name, outcome: resolve?.outcome ?? "real", note: resolve?.note }, now);
