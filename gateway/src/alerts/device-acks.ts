@@ -3,28 +3,13 @@
  * in the residents' language: the one language all residents of the household share, else the
  * community's.
  */
-import { eq } from "drizzle-orm";
-import type { AckPayload, Language } from "@helpkey/shared";
-import { residents } from "../db/schema";
+import type { AckPayload } from "@helpkey/shared";
 import { deviceText } from "../notify/texts";
 import type { AlertRow } from "../store/alerts";
 import type { HouseholdInfo } from "../store/household-info";
 import { latestSeqPerDevice } from "../store/presses";
 import { ackStateOf, type AlertContext } from "./context";
 import type { Effects } from "./effects";
-
-// Keyed by the directory's cached entry: a directory change makes a new entry, so this never goes stale.
-const languages = new WeakMap<HouseholdInfo, Language>();
-
-export function deviceLanguage(ctx: AlertContext, info: HouseholdInfo): Language {
-  let lang = languages.get(info);
-  if (lang === undefined) {
-    const rows = ctx.db.selectDistinct({ language: residents.language }).from(residents).where(eq(residents.householdId, info.householdId)).all();
-    lang = rows.length === 1 ? rows[0]!.language : info.communityLanguage;
-    languages.set(info, lang);
-  }
-  return lang;
-}
 
 export interface AckOptions {
   /** The alert came back to open after a claim that came to nothing. */
@@ -38,7 +23,7 @@ export function ackFor(ctx: AlertContext, deviceId: string, seq: number, alert: 
   const by = (alert.state === "acknowledged" || alert.state === "responding" ? alert.goingBy ?? alert.acknowledgedBy : null) ?? undefined;
   const text = deviceText({
     state, goingBy: alert.goingBy, goingAt: alert.goingAt, acknowledgedBy: alert.acknowledgedBy, timeZone: info.policy.timeZone, ...(o.reopened ? { reopened: true } : {}),
-  }, deviceLanguage(ctx, info));
+  }, info.residentLanguage);
   // within the protocol's limits whatever the names: a device drops an ack that breaks them
   const ack: AckPayload = { seq, alertId: alert.id, state, ...(by ? { by: by.slice(0, 64) } : {}), text: text.slice(0, 200) };
   return { deviceId, ack };

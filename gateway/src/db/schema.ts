@@ -106,6 +106,8 @@ export const alerts = sqliteTable("alerts", {
 }, (t) => [
   index("alerts_arrival_due").on(t.arrivalDueAt),
   index("alerts_cascade_due").on(t.cascadeDueAt),
+  // due cascades the most urgent first (store/due-cascades.ts), read in order instead of sorted each tick
+  index("alerts_cascade_due_priority").on(t.priority, t.cascadeDueAt, t.id).where(sql`cascade_due_at IS NOT NULL`),
   // DESIGN.md "Alerts": one non-terminal alert per household, enforced by the database too.
   uniqueIndex("alerts_one_open_per_household").on(t.householdId).where(sql`state NOT IN ('resolved', 'cancelled')`),
   index("alerts_state").on(t.state),
@@ -182,6 +184,12 @@ export const notifications = sqliteTable("notifications", {
 }, (t) => [
   // The send queue: the most urgent alerts first, every alert's first wave before anyone's second, then age.
   index("notifications_queue").on(t.status, t.channel, t.priority, t.wave, t.round, t.id),
+  // every alert's first wave by priority and age (store/outbox-queue.ts), without sorting the queue each tick
+  index("notifications_first_wave").on(t.status, t.channel, t.wave, t.round, t.priority, t.id),
+  // the next row out of its backoff: a seek, not a scan of the queue
+  index("notifications_retry").on(t.status, t.channel, t.nextAttemptAt),
+  // an SMS reply is matched to the alarms texted to its number
+  index("notifications_to_phone").on(t.toPhone),
   index("notifications_alert").on(t.alertId),
   index("notifications_sid").on(t.providerSid),
 ]);

@@ -65,9 +65,9 @@ export function boardRoutes(app: FastifyInstance, deps: AppDeps): void {
     const q = parse(z.object({ communityId: id.optional() }), req.query);
     const scope = scopeOf(principalOf(req), q.communityId);
     const t = deps.now();
-    const mine = new Map(backlogOf(ctx.db, scope).map((b) => [b.channel, b]));
+    const mine = new Map(backlogOf(ctx.db, scope, t).map((b) => [b.channel, b]));
     // the whole channel's queue is ahead of, or around, the caller's rows: it sets the time to send them
-    const all = scope === null ? mine : new Map(backlogOf(ctx.db, null).map((b) => [b.channel, b]));
+    const all = scope === null ? mine : new Map(backlogOf(ctx.db, null, t).map((b) => [b.channel, b]));
     const status = deps.outbox();
     const view = (channel: (typeof channels)[number]): ChannelBacklogView => {
       const b = mine.get(channel);

@@ -23,6 +23,8 @@ const IDLE_POLL_MS = 1000;
 const PLAN_PER_TICK = 100;
 /** Rows planned ahead of sending, per request allowed in flight (runDueCascades). */
 const PLAN_AHEAD_PER_SLOT = 10;
+/** The shortest time between two looks at the queue when replies keep waking the worker. */
+const MIN_TICK_GAP_MS = 4;
 /** How often the steps of planned alerts are looked for while first plans wait for room. */
 const STEP_SCAN_MS = 250;
 
@@ -30,6 +32,8 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   /** A tick is queued for the end of this turn. */
   private woken = false;
+  /** When the last look at the queue started (performance.now()). */
+  private lastTick = 0;
   private running = false;
   private lastStepScan = 0;
   /** Due alerts wait for room to be planned: a reply (rows sent) or the next step scan plans them, not a timer. */
@@ -56,12 +60,19 @@ export class OutboxWorker {
     return this.sender.status();
   }
 
-  /** Something became due now (a new alert, a call ended): look at once. */
+  /**
+   * Something became due now (a new alert, a call ended): look at once, or, when the last look is
+   * less than MIN_TICK_GAP_MS ago, when that gap is over. In a storm every provider reply wakes the
+   * worker, thousands a second, and each look costs a dozen queries on the thread that acks alarms;
+   * one look per gap sends just as much (every free slot is filled at each look).
+   */
   wake = (): void => {
     if (!this.running || this.woken) return;
-    // later in this same turn, after the commits that woke us: a timer (even 0 ms) would wait ≥ 1 ms
     this.woken = true;
-    atTurnEnd("outbox", this.tick);
+    const gap = MIN_TICK_GAP_MS - (performance.now() - this.lastTick);
+    // later in this same turn, after the commits that woke us: a timer (even 0 ms) would wait ≥ 1 ms
+    if (gap <= 0) atTurnEnd("outbox", this.tick);
+    else this.schedule(gap);
   };
 
   private schedule(ms: number): void {
@@ -73,6 +84,7 @@ export class OutboxWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.woken = false;
+    this.lastTick = performance.now();
     if (!this.running) return;
     try {
       const more = this.runDueCascades();

@@ -27,6 +27,8 @@ export interface HouseholdInfo {
   contacts: ContactInfo[];
   supervisorPhone: string | null;
   communityLanguage: Language;
+  /** What the resident's device and TV speak: the language all residents share, else the community's. */
+  residentLanguage: Language;
   policy: Policy;
 }
 
@@ -64,6 +66,7 @@ export class HouseholdDirectory {
       contacts: cs.map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, language: c.language })),
       supervisorPhone: row.c.supervisorPhone,
       communityLanguage: row.c.language,
+      residentLanguage: new Set(people.map((p) => p.language)).size === 1 ? people[0]!.language : row.c.language,
       policy: policyFrom(row.c.policy),
     };
   }
@@ -80,7 +83,7 @@ export class HouseholdDirectory {
         .innerJoin(communities, eq(communities.id, buildings.communityId))
         .where(eq(households.id, id))
         .prepare(),
-      residents: this.db.select({ name: residents.name }).from(residents).where(eq(residents.householdId, id)).orderBy(asc(residents.id)).prepare(),
+      residents: this.db.select({ name: residents.name, language: residents.language }).from(residents).where(eq(residents.householdId, id)).orderBy(asc(residents.id)).prepare(),
       contacts: this.db.select().from(contacts).where(eq(contacts.householdId, id)).orderBy(asc(contacts.priority), asc(contacts.id)).prepare(),
     };
   }

@@ -87,8 +87,25 @@ export interface ChannelBacklog {
   oldestAt: number | null;
 }
 
-/** Per channel, what waits; only rows of `communityIds` (null: every community). */
-export function backlogOf(db: Db, communityIds: number[] | null): ChannelBacklog[] {
+/** A backlog is read at most this often per database and scope: in a storm it is a scan of the whole queue. */
+const BACKLOG_FRESH_MS = 2_000;
+const backlogs = new WeakMap<Db, Map<string, { at: number; rows: ChannelBacklog[] }>>();
+
+/** Per channel, what waits; only rows of `communityIds` (null: every community); at most BACKLOG_FRESH_MS old. */
+export function backlogOf(db: Db, communityIds: number[] | null, now = Date.now()): ChannelBacklog[] {
+  let byScope = backlogs.get(db);
+  if (!byScope) backlogs.set(db, (byScope = new Map()));
+  const key = communityIds === null ? "*" : [...communityIds].sort((a, b) => a - b).join(",");
+  const hit = byScope.get(key);
+  if (hit && now - hit.at < BACKLOG_FRESH_MS) return hit.rows;
+  const rows = readBacklog(db, communityIds);
+  // a console per scope asks every few seconds: the map stays as small as the set of scopes in use
+  if (byScope.size > 1000) byScope.clear();
+  byScope.set(key, { at: now, rows });
+  return rows;
+}
+
+function readBacklog(db: Db, communityIds: number[] | null): ChannelBacklog[] {
   const scope = communityIds === null ? undefined : inArray(n.communityId, communityIds);
   const rows = db
     .select({
