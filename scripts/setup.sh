@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what helpkey needs on a fresh clone: pnpm (the pinned version) and the workspace's
 # packages. better-sqlite3 compiles against Node's headers here (no prebuilt binary can be
-# downloaded), which needs npm_config_nodedir (TOOLCHAIN.md).
+# downloaded), which needs npm_config_nodedir pointing at them (pnpm ignores it in .npmrc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"

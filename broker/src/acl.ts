@@ -1,5 +1,5 @@
 /**
- * Topic ACL (DESIGN.md "Device protocol"): a device publishes only to its own
+ * Topic ACL (docs/device-protocol.md): a device publishes only to its own
  * `alarm` and `status` and subscribes only to its own `ack` and `cmd`; a
  * service (the gateway) may use any topic. Pure functions: a reason string
  * when denied, null when allowed. Topics are parsed with shared's parser,
@@ -24,7 +24,7 @@ export function publishDenial(identity: Identity | undefined, topic: string, ret
   if (!parsed || parsed.deviceId !== identity.deviceId || !DEVICE_PUBLISHES.has(parsed.kind)) {
     return "publish outside the device's own alarm/status topics";
   }
-  // only the status topic is retained (DESIGN.md: "1 / retained"); a retained
+  // only the status topic is retained (docs/device-protocol.md); a retained
   // alarm would be replayed to every new subscriber as if it were new
   if (retain && parsed.kind !== "status") return "retained publish outside the device's status topic";
   return null;

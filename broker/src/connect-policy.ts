@@ -1,6 +1,6 @@
 /**
- * CONNECT, as a list of steps; the first refusal ends it (DESIGN.md "Device
- * protocol": client id = username = device id, password = the device secret).
+ * CONNECT, as a list of steps; the first refusal ends it (docs/device-protocol.md:
+ * client id = username = device id, password = the device secret).
  * A refusal is answered with a CONNACK return code [MQTT-3.2.2.3], logged with
  * the claimed device id and counted; the password is never logged or kept.
  */

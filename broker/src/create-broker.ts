@@ -1,7 +1,7 @@
 /**
  * Composition of the embedded broker: options → metrics → policies → aedes
  * hooks → listeners (TCP, and optionally TLS and WebSocket). The broker knows
- * identities and topics, never alarms (DESIGN.md "Parts").
+ * identities and topics, never alarms (docs/architecture.md).
  */
 import type { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
@@ -49,13 +49,12 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
     aedes = await Aedes.createBroker({
       ...toAedesHooks(policy, (err, hook) => log.error({ err, hook }, "broker policy threw; refused")),
       // a subscriber whose socket stays full this long is dropped, so it cannot
-      // hold up delivery to everyone else behind it (TOOLCHAIN.md "aedes")
+      // hold up delivery to everyone else behind it
       drainTimeout: opts.drainTimeoutMs,
       // aedes lets only `concurrency` publishes be in delivery at once (default 100), and a delivery
       // to a subscriber ends a turn later (setImmediate): a busy turn of 50 ms then caps the whole
       // broker near 2,000 messages/s, alarms and acks alike, and under a storm the devices'
-      // retransmissions pile onto the queue (measured: acks stalled for minutes with 19,000
-      // devices). Worse, mqemitter releases its queue recursively: a long run of queued messages
+      // retransmissions pile onto the queue. And mqemitter releases its queue recursively: a long run of queued messages
       // that nobody subscribes to (acks for devices that just left) overflowed the stack and took
       // the process down. 0 = no limit: the sockets' own back-pressure and drainTimeout bound it.
       concurrency: 0,

@@ -1,7 +1,7 @@
 /**
  * Which identity each live connection authenticated as, and which connection
  * currently holds each device id. One connection per device id
- * (DESIGN.md "Device protocol"); aedes closes the older one on takeover
+ * (docs/device-protocol.md); aedes closes the older one on takeover
  * [MQTT-3.1.4-2], and the checks below keep the older one's late events from
  * removing the newer one.
  */

@@ -1,4 +1,4 @@
-/** @helpkey/broker: the embedded Aedes MQTT broker (DESIGN.md "Parts", "Device protocol"). */
+/** @helpkey/broker: the embedded Aedes MQTT broker. */
 export { createBroker } from "./create-broker";
 export { registerGcPauses } from "./gc-pauses";
 export { registerLoopDelay } from "./loop-delay";

@@ -1,6 +1,6 @@
 /**
- * The broker's Prometheus metrics (DESIGN.md: bad input is "counted in
- * metrics"). Created on the injected registry and removed again on close, so a
+ * The broker's Prometheus metrics (bad input is counted, as
+ * docs/device-protocol.md says). Created on the injected registry and removed again on close, so a
  * broker can be restarted on the same registry.
  */
 import type { ErrorCode } from "@helpkey/shared";

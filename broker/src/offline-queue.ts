@@ -1,55 +1,23 @@
 /**
- * aedes' memory persistence, with the parts that do not scale replaced (issue 4, measured with
- * 19,000 devices) and the per-session queue bounded.
+ * aedes' memory persistence with the parts that do not scale replaced, and each session's queue
+ * bounded.
  *
- * 1. Bounded queue. With clean=false, aedes queues every QoS>0 message for a session's
- *    subscriptions, online or not, and the queue has no limit (aedes issue #1087), so a device that
- *    stays away while commands pile up, or a gateway that is down during a storm, could grow the
- *    broker without bound. Refusing persistent sessions is not an option: devices may connect with
- *    clean=false. Choice: at most `limit(clientId)` queued (or in-flight, un-acknowledged) messages
- *    per client id; beyond that new messages for that client are dropped, counted, and logged once
- *    per overflow. Dropping the newest is safe here because the protocol does not depend on the
- *    broker's queue for durability (DESIGN.md "Device protocol"): a device republishes an alarm
- *    until its `ack` arrives, so a dropped alarm for an absent gateway is sent again, and the
- *    gateway's `ack`/`cmd` for an absent device are re-sent when the device republishes.
- * 2. The queue itself. aedes-persistence keeps a client's queue as an array and finds a packet by a
- *    linear scan on every delivery (outgoingUpdate) and every PUBACK (outgoingClearMessageId, plus a
- *    splice). The gateway's session receives every device's alarm and status, so in a storm its
- *    queue holds thousands and each message cost O(queue): the broker fell behind, the queue grew,
- *    acks stalled. Here a queue is two Maps: O(1) per step, insertion order kept for replay.
- * 3. Retained messages. aedes asks for the retained messages matching each new subscription, and
- *    aedes-persistence answers by testing the pattern against every retained message: every device
- *    publishes a retained status, so each device's SUBSCRIBE scanned all the others' (O(n²): 550 s
- *    for 19,000 devices to connect). A pattern without wildcards is now one Map lookup.
- *
- * aedes-persistence's .d.ts describe its callback layer; aedes 1.2 calls the same methods without a
- * callback and uses the promises (or streams) they return, so that is the form replaced here.
+ * 1. Bounded queue. With clean=false aedes queues every QoS>0 message for a session, online or
+ *    not, without limit, so an absent device or gateway could grow the broker without bound. At
+ *    most `limit(clientId)` messages are queued or in flight per client id; newer ones are dropped,
+ *    counted and logged once per overflow. Dropping is safe because durability does not rest on the
+ *    broker's queue (docs/device-protocol.md): a device republishes an alarm until its `ack`
+ *    arrives, and the gateway answers every republish again.
+ * 2. O(1) queues. aedes-persistence keeps a queue as an array and scans it on every delivery and
+ *    every PUBACK; the gateway's session holds thousands in a storm. Here a queue is two Maps, in
+ *    insertion order for replay.
+ * 3. Indexed retained messages. Every device retains its status, and aedes-persistence tests each
+ *    SUBSCRIBE's pattern against all of them (O(n²) over a fleet connecting); a pattern without
+ *    wildcards is one Map lookup here.
  */
 import { Readable } from "node:stream";
-import memory from "aedes-persistence";
+import { AedesPacket, memoryPersistenceWith, type QueuedPacket } from "./aedes-adapter";
 import { ownBytes } from "./own-bytes";
-
-interface QueuedPacket {
-  brokerId: string;
-  brokerCounter: number;
-  messageId?: number | undefined;
-  topic: string;
-  payload: Buffer | string;
-}
-
-interface PersistenceMethods {
-  outgoingEnqueue(sub: { clientId: string }, packet: QueuedPacket): Promise<void>;
-  outgoingEnqueueCombi(subs: { clientId: string }[], packet: QueuedPacket): Promise<void>;
-  outgoingUpdate(client: { id: string }, packet: QueuedPacket): Promise<void>;
-  outgoingClearMessageId(client: { id: string }, packet: { messageId?: number }): Promise<QueuedPacket | undefined>;
-  outgoingStream(client: { id: string }): Readable;
-  storeRetained(packet: QueuedPacket): Promise<void>;
-  createRetainedStream(pattern: string): Readable;
-  createRetainedStreamCombi(patterns: string[]): Readable;
-}
-
-/** aedes' own packet copy (aedes-packet, re-exported by aedes-persistence). */
-const { Packet } = memory as unknown as { Packet: new (original: object) => QueuedPacket };
 
 export interface QueueEvents {
   /** A message for `clientId` was dropped; `first` is true for the first drop since its queue last had room. */
@@ -169,7 +137,6 @@ function* retainedMatching(retained: Map<string, QueuedPacket>, patterns: string
 
 /** aedes' memory persistence with O(1) session queues, indexed retained messages, and at most `limit` queued messages per client id. */
 export function boundedMemoryPersistence(limit: QueueLimit, events: QueueEvents): object {
-  const persistence = memory() as unknown as PersistenceMethods;
   const depths = new QueueDepths(limit);
   const queues = new Map<string, SessionQueue>();
   const retained = new Map<string, QueuedPacket>();
@@ -182,35 +149,35 @@ export function boundedMemoryPersistence(limit: QueueLimit, events: QueueEvents)
   const enqueue = (sub: { clientId: string }, packet: QueuedPacket) => {
     const place = depths.admit(sub.clientId);
     if (!place.ok) return events.dropped(sub.clientId, place.first);
-    queueOf(sub.clientId).add(new Packet(packet));
+    queueOf(sub.clientId).add(new AedesPacket(packet));
   };
 
-  persistence.outgoingEnqueue = async (sub, packet) => enqueue(sub, packet);
-  persistence.outgoingEnqueueCombi = async (subs, packet) => {
-    for (const sub of subs) enqueue(sub, packet);
-  };
-  persistence.outgoingUpdate = async (client, packet) => {
-    if (!queues.get(client.id)?.assign(packet)) throw new Error("no such packet");
-  };
-  persistence.outgoingClearMessageId = async (client, packet) => {
-    const q = queues.get(client.id);
-    const removed = q?.clear(packet.messageId);
-    if (removed) {
-      depths.removed(client.id);
-      if (q!.size === 0) queues.delete(client.id);
-    }
-    return removed;
-  };
-  persistence.outgoingStream = (client) => Readable.from(queues.get(client.id)?.snapshot() ?? []);
-
-  persistence.storeRetained = async (pkt) => {
-    // its own bytes: kept as long as it stays retained (own-bytes.ts)
-    const packet = { ...pkt, payload: Buffer.isBuffer(pkt.payload) ? ownBytes(pkt.payload) : pkt.payload };
-    // [MQTT-3.3.1-10]: a retained message with an empty payload removes the retained message
-    if (packet.payload.length === 0) retained.delete(packet.topic);
-    else retained.set(packet.topic, packet);
-  };
-  persistence.createRetainedStream = (pattern) => Readable.from(retainedMatching(retained, [pattern]));
-  persistence.createRetainedStreamCombi = (patterns) => Readable.from(retainedMatching(retained, patterns));
-  return persistence;
+  return memoryPersistenceWith({
+    outgoingEnqueue: async (sub, packet) => enqueue(sub, packet),
+    outgoingEnqueueCombi: async (subs, packet) => {
+      for (const sub of subs) enqueue(sub, packet);
+    },
+    outgoingUpdate: async (client, packet) => {
+      if (!queues.get(client.id)?.assign(packet)) throw new Error("no such packet");
+    },
+    outgoingClearMessageId: async (client, packet) => {
+      const q = queues.get(client.id);
+      const removed = q?.clear(packet.messageId);
+      if (removed) {
+        depths.removed(client.id);
+        if (q!.size === 0) queues.delete(client.id);
+      }
+      return removed;
+    },
+    outgoingStream: (client) => Readable.from(queues.get(client.id)?.snapshot() ?? []),
+    storeRetained: async (pkt) => {
+      // its own bytes: kept as long as it stays retained (own-bytes.ts)
+      const packet = { ...pkt, payload: Buffer.isBuffer(pkt.payload) ? ownBytes(pkt.payload) : pkt.payload };
+      // [MQTT-3.3.1-10]: a retained message with an empty payload removes the retained message
+      if (packet.payload.length === 0) retained.delete(packet.topic);
+      else retained.set(packet.topic, packet);
+    },
+    createRetainedStream: (pattern) => Readable.from(retainedMatching(retained, [pattern])),
+    createRetainedStreamCombi: (patterns) => Readable.from(retainedMatching(retained, patterns)),
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * Options are checked once, defaults filled in, and the result frozen
- * (STYLE.md: config checked once). A bad number is a programming error of the
+ * Options are checked once, defaults filled in, and the result frozen.
+ * A bad number is a programming error of the
  * composition root, so it throws at boot rather than misbehaving later.
  */
 import { MAX_PACKET_BYTES } from "@helpkey/shared";

@@ -2,7 +2,7 @@
  * PUBLISH, as a list of checks; the first refusal ends it. A refused publish
  * is not forwarded and closes the client's connection (MQTT 3.1.1 has no
  * negative PUBACK); it is logged with the device id and counted
- * (DESIGN.md "Device protocol": bad input is rejected, logged and counted).
+ * (docs/device-protocol.md: bad input is rejected, logged and counted).
  *
  * aedes also calls authorizePublish for a client's Last Will, after the client
  * is closed: the will gets the topic ACL (a device's will belongs on its own

@@ -1,6 +1,6 @@
 /**
  * Every refusal goes through here: counted in hk_mqtt_refusals_total{reason}, each one, and logged
- * with the device id and the stable error code, never a password (DESIGN.md "Device protocol": bad
+ * with the device id and the stable error code, never a password (docs/device-protocol.md: bad
  * input is "rejected, logged with the device id and counted").
  *
  * Logged per (source address, reason), not per refusal, so a flood cannot fill a disk: the first

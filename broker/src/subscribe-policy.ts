@@ -1,6 +1,6 @@
 /**
  * SUBSCRIBE, per topic filter: a device only to its own `ack` and `cmd`
- * (DESIGN.md "Device protocol"). A refused filter is granted 0x80 (failure)
+ * (docs/device-protocol.md). A refused filter is granted 0x80 (failure)
  * [MQTT-3.9.3-2] and the connection stays open; it is logged and counted.
  */
 import { ErrorCodes } from "@helpkey/shared";

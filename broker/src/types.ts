@@ -1,6 +1,6 @@
 /**
  * The broker's public contract. The broker knows identities and topics, never
- * alarms (DESIGN.md "Parts"): the gateway injects `authenticate` and is itself
+ * alarms: the gateway injects `authenticate` and is itself
  * an ordinary MQTT client with a `service` identity.
  */
 import type { Aedes } from "aedes";
@@ -47,7 +47,7 @@ export interface BrokerOptions {
   /**
    * A second listener, on 127.0.0.1, for the gateway's own link (0 picks a free port; unset: none).
    * Same authentication and topic ACL as the device port, but its own accept queue: after a restart
-   * the link is not queued behind a district reconnecting at once (bench: 13 s behind 19,000 devices).
+   * the link is not queued behind a district reconnecting at once.
    */
   servicePort?: number;
   /** MQTT over TLS (mqtts://) on `host` (0 picks a free port; unset: off). Needs `tls`. */

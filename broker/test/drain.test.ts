@@ -66,10 +66,16 @@ describe("slow subscribers (drainTimeout)", () => {
     // the broker is waiting for the gateway's socket to drain
     const conn = (h.broker.aedes as unknown as { clients: Record<string, { conn: { writableNeedDrain: boolean; listenerCount(e: string): number } }> }).clients["gateway"]!.conn;
     expect(conn.writableNeedDrain).toBe(true);
-    // one drain listener for all the writes waiting (one each made every removal O(n): a 6.6 s stall in a storm)
+    // one drain listener for all the writes waiting (one each would make every removal O(n): a storm stalls)
     expect(conn.listenerCount("drain")).toBeLessThanOrEqual(2);
-    // well past the drain timeout, the gateway is still connected
-    await new Promise((r) => setTimeout(r, 1_000));
+    // the barrier: a device that stops reading after the gateway did is dropped at the drain timeout,
+    // so the gateway's own wait is past it too; the gateway is still connected
+    const device = await h.device("dev-b");
+    await device.subscribeAsync(topics.ack("dev-b"), { qos: 1 });
+    const deviceWatch = watchDisconnect(h, "dev-b");
+    stopReading(device);
+    for (let sent = 0; sent < 5_000 && !deviceWatch.gone(); sent++) await publisher.publishAsync(topics.ack("dev-b"), payload, { qos: 1 });
+    await deviceWatch.dropped;
     expect(watch.gone()).toBe(false);
 
     // it reads again: everything arrives, nothing was dropped

@@ -1,5 +1,5 @@
 /**
- * A device's secret is checked at CONNECT and then let go (DESIGN.md: stored only as a slow hash).
+ * A device's secret is checked at CONNECT and then let go (stored only as a slow hash).
  * mqtt-packet parses without copying, so whatever the broker keeps from a device's packets (its
  * Last Will, its retained status) must not be a view into the bytes that also carried the password.
  */

@@ -58,10 +58,16 @@ export async function startBroker(overrides: Partial<BrokerOptions> = {}): Promi
     // no reconnects: a refused or kicked client must stay gone for the assertion
     return track(await mqtt.connectAsync(broker.url, { reconnectPeriod: 0, connectTimeout: 5_000, ...opts }));
   };
+  // A metric that is not registered fails the test (renamed or dropped, it must not read as 0); within a
+  // registered one, a label set never counted is 0, as prom-client exports a labelled series only once touched.
   const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
-    const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+    const found = registry.getSingleMetric(name);
+    if (!found) throw new Error(`metric ${name} is not registered`);
+    const values = (await found.get()).values;
     const wanted = Object.entries(labels);
-    return values.find((v) => wanted.every(([k, val]) => v.labels[k] === val))?.value ?? 0;
+    const value = values.find((v) => wanted.every(([k, val]) => v.labels[k] === val))?.value;
+    if (value === undefined && wanted.length === 0) throw new Error(`metric ${name} has no value`);
+    return value ?? 0;
   };
 
   return {

@@ -1,11 +1,12 @@
 /**
- * The console's actions on an alert (issue 5, "Alert page"), over the HTTP API. The answer updates
+ * The console's actions on an alert, over the HTTP API. The answer updates
  * the screen at once; the WebSocket event follows for every other console. A 409 means another
  * dispatcher (or a contact pressing 1) was faster: the console says who, in the dispatcher's language.
  */
 import type { AlertView, Outcome } from "@helpkey/shared";
 import { api, ApiError } from "./api";
 import { t, type StringKey } from "./i18n";
+import { isOnline } from "./live";
 import { store } from "./store";
 import { toast } from "./toast";
 
@@ -23,6 +24,11 @@ async function explainConflict(alertId: number): Promise<void> {
 }
 
 async function run(alertId: number, action: Action, call: () => Promise<unknown>): Promise<boolean> {
+  // Offline, an action could look done on a screen that no longer shows the truth.
+  if (!isOnline()) {
+    toast(t("offlineNoAction"), "warn");
+    return false;
+  }
   try {
     await call();
     toast(t("done", { action: t(label[action]) }), "ok");

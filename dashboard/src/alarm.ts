@@ -1,27 +1,56 @@
 /**
- * Impossible to miss: while any alert is unclaimed (or came back: nobody on site in time), a sound
- * repeats and the tab title blinks, also when the console is in a background tab. `body[data-sound]` says whether the
- * alarm is sounding, for the tests and for anyone inspecting a silent console.
+ * Impossible to miss: while any alert needs a person (unclaimed, or claimed and nobody on site in
+ * time), a sound repeats and the tab title blinks with the same count as the "unclaimed" counter,
+ * also when the console is in a background tab. A lone service request chimes softly and slowly.
+ * `body[data-sound]` says whether the alarm is sounding, `body[data-audio]` whether the browser lets
+ * it be heard, for the tests and for anyone inspecting a silent console.
  *
  * Browsers start audio suspended until the page gets a click or key press; a console reloaded at
- * night would then be silent, so the page says so in a banner until someone touches it.
+ * night would then be silent, so the shell shows a "turn sound on" bar until someone touches it.
  */
 import type { AlertView } from "@helpkey/shared";
 import { t } from "./i18n";
-import { store } from "./store";
+import { isLive, needsSomeone } from "./store";
 
 let audio: AudioContext | null = null;
 let soundTimer: ReturnType<typeof setInterval> | null = null;
 let titleTimer: ReturnType<typeof setInterval> | null = null;
-let unclaimed = 0;
-let urgent = false;
+let current: AlarmCounts = { unclaimed: 0, service: 0, inProgress: 0 };
 let soundUrgent = false;
+const soundListeners = new Set<() => void>();
 const baseTitle = () => t("appName");
+
+interface AlarmCounts {
+  /** Alarms that need a person (service requests not included): the red counter and the title. */
+  unclaimed: number;
+  /** Unclaimed service requests. */
+  service: number;
+  /** Claimed, someone is on it. */
+  inProgress: number;
+}
+
+/** The one count the counters, the title and the sound all use. */
+export function countAlerts(q: readonly AlertView[]): AlarmCounts {
+  const c: AlarmCounts = { unclaimed: 0, service: 0, inProgress: 0 };
+  for (const a of q) {
+    if (!isLive(a)) continue;
+    if (!needsSomeone(a)) c.inProgress++;
+    else if (a.kind === "service") c.service++;
+    else c.unclaimed++;
+  }
+  return c;
+}
+
+function setAudioState(): void {
+  document.body.dataset.audio = audio?.state ?? "none";
+  for (const f of soundListeners) f();
+}
 
 function ctx(): AudioContext | null {
   if (!audio) {
     try {
       audio = new AudioContext();
+      audio.onstatechange = setAudioState;
     } catch {
       return null;
     }
@@ -29,13 +58,13 @@ function ctx(): AudioContext | null {
   return audio;
 }
 
-/** Two short tones; a falling pair for emergencies, a single soft tone for service requests. */
+/** Two short loud tones for alarms, a single soft tone for service requests. */
 function beep(): void {
   const a = ctx();
   if (!a) return;
-  if (a.state === "suspended") void a.resume().catch(() => undefined);
-  document.body.dataset.audio = a.state;
+  setAudioState();
   if (a.state !== "running") return;
+  const urgent = current.unclaimed > 0;
   const tones = urgent ? [880, 660] : [520];
   tones.forEach((freq, i) => {
     const osc = a.createOscillator();
@@ -51,27 +80,33 @@ function beep(): void {
   });
 }
 
-/** The first touch of the page unlocks audio for the rest of the shift. */
-function unlock(): void {
-  void ctx()?.resume().then(() => (document.body.dataset.audio = audio?.state ?? "none")).catch(() => undefined);
+/** A click or key press unlocks audio for the rest of the shift (browsers allow resume() only then). */
+export function enableSound(): void {
+  void ctx()?.resume().then(setAudioState).catch(() => undefined);
 }
-document.addEventListener("click", unlock);
-document.addEventListener("keydown", unlock);
+document.addEventListener("click", enableSound);
+document.addEventListener("keydown", enableSound);
+// Made as the page loads, so whether the browser let it start is known before the first alarm.
+ctx();
+setAudioState();
 
-/**
- * A claimed or acknowledged alert that came back (nobody on site in time, or the resident pressed
- * again) sounds like an unclaimed one until someone is there or it is closed.
- */
-const cameBack = (a: AlertView) => a.state !== "open" && Boolean(a.overdueAt);
+export function onSoundChange(f: () => void): () => void {
+  soundListeners.add(f);
+  return () => soundListeners.delete(f);
+}
 
-/** Sets how many alerts are unclaimed (and whether any is more than a service request); the ones that came back are added. */
-export function setUnclaimed(count: number, anyUrgent: boolean): void {
-  const back = store.queue().filter(cameBack);
-  unclaimed = count + back.length;
-  urgent = anyUrgent || back.some((a) => a.kind !== "service");
-  const on = unclaimed > 0;
+function titleText(): string {
+  return current.unclaimed > 0 ? t("unclaimedTitle", { n: current.unclaimed }) : t("serviceTitle", { n: current.service });
+}
+
+export function setAlarm(c: AlarmCounts): void {
+  const was = current;
+  current = c;
+  const on = c.unclaimed + c.service > 0;
+  const urgent = c.unclaimed > 0;
   document.body.dataset.sound = on ? "on" : "off";
-  // Urgent alarms beep fast, a lone service request chimes slowly; an emergency joining a service request speeds it up.
+  document.body.dataset.unclaimed = String(c.unclaimed);
+  // Alarms beep fast, a lone service request chimes slowly; an alarm joining a service request speeds it up.
   if (on && (!soundTimer || soundUrgent !== urgent)) {
     if (soundTimer) clearInterval(soundTimer);
     soundUrgent = urgent;
@@ -85,17 +120,20 @@ export function setUnclaimed(count: number, anyUrgent: boolean): void {
     let flip = false;
     titleTimer = setInterval(() => {
       flip = !flip;
-      document.title = flip ? `⚠ ${t("unclaimedTitle", { n: unclaimed })}` : baseTitle();
+      document.title = flip ? `⚠ ${titleText()}` : baseTitle();
     }, 700);
-    document.title = `⚠ ${t("unclaimedTitle", { n: unclaimed })}`;
+    document.title = `⚠ ${titleText()}`;
   } else if (!on && titleTimer) {
     clearInterval(titleTimer);
     titleTimer = null;
     document.title = baseTitle();
+  } else if (on && (was.unclaimed !== c.unclaimed || was.service !== c.service) && document.title !== baseTitle()) {
+    document.title = `⚠ ${titleText()}`;
   }
+  if (was.unclaimed + was.service > 0 !== on) for (const f of soundListeners) f();
 }
 
 /** True when the alarm should sound but the browser keeps audio locked. */
 export function soundBlocked(): boolean {
-  return unclaimed > 0 && (audio?.state ?? "suspended") !== "running";
+  return current.unclaimed + current.service > 0 && (audio?.state ?? "suspended") !== "running";
 }

@@ -1,5 +1,5 @@
 /**
- * zh-CN and en, switchable at any time (issue 5, point 8). The choice is kept in the browser; the
+ * zh-CN and en, switchable at any time. The choice is kept in the browser; the
  * default is Chinese, the language of the community centres this is built for.
  */
 import { strings, type StringKey } from "./strings";

@@ -7,14 +7,17 @@
  * A dropped network does not always close a socket (a half-open TCP connection looks alive for
  * minutes), and a console that silently stops updating is the worst failure it can have. So a
  * watchdog asks the gateway every few seconds for the newest event number this user may see; when
- * the socket stays behind it, or the gateway cannot be reached, the socket is replaced.
+ * the socket stays behind it, or the gateway does not answer in time, the socket is replaced. So
+ * "live" on screen means both: the socket is open and the gateway answered the last heartbeat.
  */
 import type { ConsoleFrame } from "@helpkey/shared";
 import { api } from "./api";
 import { store } from "./store";
 
-type Status = "connecting" | "live" | "offline";
+export type Status = "connecting" | "live" | "offline";
+/** The heartbeat: how often the gateway is asked, and how long an answer may take. */
 const WATCHDOG_MS = 4000;
+const PULSE_TIMEOUT_MS = 3000;
 let ws: WebSocket | null = null;
 let retryMs = 250;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -22,15 +25,27 @@ let watchdog: ReturnType<typeof setInterval> | null = null;
 /** The newest number the gateway reported at the previous check while the socket was behind it. */
 let behind: number | null = null;
 let stopped = true;
-const statusListeners = new Set<(s: Status) => void>();
+let status: Status = "offline";
+/** When the console last stopped being live (null while live). */
+let offlineSince: number | null = Date.now();
+const statusListeners = new Set<(s: Status, since: number | null) => void>();
 
-export function onStatus(f: (s: Status) => void): void {
+export function onStatus(f: (s: Status, since: number | null) => void): void {
   statusListeners.add(f);
 }
 
+/** The current state, for a frame built after the fact (a language switch rebuilds the page). */
+export function liveState(): { status: Status; since: number | null } {
+  return { status, since: offlineSince };
+}
+export const isOnline = () => status === "live";
+
 function setStatus(s: Status): void {
+  status = s;
+  if (s === "live") offlineSince = null;
+  else offlineSince ??= Date.now();
   document.body.dataset.live = s === "live" ? "on" : "off";
-  for (const f of statusListeners) f(s);
+  for (const f of statusListeners) f(s, offlineSince);
 }
 
 function connect(): void {
@@ -76,7 +91,7 @@ async function check(): Promise<void> {
   const sock = ws;
   if (!sock || sock.readyState !== WebSocket.OPEN) return;
   try {
-    const { n } = await api<{ n: number }>("GET", "/api/board/pulse");
+    const { n } = await api<{ n: number }>("GET", "/api/board/pulse", undefined, AbortSignal.timeout(PULSE_TIMEOUT_MS));
     // Behind at two checks in a row: events were committed that this socket never delivered.
     if (n > store.lastN && behind !== null && behind > store.lastN) lost(sock);
     else behind = n > store.lastN ? n : null;

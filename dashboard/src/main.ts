@@ -4,14 +4,14 @@
  * page while an alert is unclaimed.
  */
 import "./style.css";
-import type { ConsoleEvent } from "@helpkey/shared";
-import { setUnclaimed } from "./alarm";
+import { countAlerts, setAlarm } from "./alarm";
 import { api, setUnauthorizedHandler } from "./api";
 import { mount } from "./dom";
 import { onLangChange, t } from "./i18n";
-import { onStatus, startLive, stopLive } from "./live";
+import { askNotificationPermission, notifyNewAlarms } from "./desktop-notify";
+import { isOnline, onStatus, startLive, stopLive } from "./live";
 import { installShortcuts } from "./shortcuts";
-import { store } from "./store";
+import { store, type Change } from "./store";
 import { toast } from "./toast";
 import type { Me } from "./types";
 import { alertPage } from "./views/alert-page";
@@ -44,14 +44,15 @@ function route(ctx: ViewContext): void {
     : queueView(ctx);
   frame.setRoute(name === "alert" || name === "report" ? "queue" : name);
   mount(frame.main, view.el);
+  view.setLive?.(isOnline());
   window.scrollTo(0, 0);
 }
 
-function onStoreChange(e: ConsoleEvent | null): void {
-  const q = store.queue().filter((a) => a.state === "open");
-  setUnclaimed(q.length, q.some((a) => a.kind !== "service"));
-  frame?.update(e?.type === "device.status");
-  view?.update?.(e);
+function onStoreChange(c: Change): void {
+  setAlarm(countAlerts(store.queue()));
+  frame?.update(c.events.some((e) => e.type === "device.status"));
+  view?.update?.(c);
+  if (ctx) notifyNewAlarms(c, ctx.go);
 }
 
 let ctx: ViewContext | null = null;
@@ -65,13 +66,14 @@ function showConsole(me: Me): void {
   uninstallKeys?.();
   uninstallKeys = installShortcuts({ go: c.go, view: (k) => view?.key?.(k) ?? false, help: () => toast(t("shortcuts")) });
   startLive();
+  askNotificationPermission();
 }
 
 function showLogin(): void {
   ctx = null;
   stopLive();
   store.reset();
-  setUnclaimed(0, false);
+  setAlarm({ unclaimed: 0, service: 0, inProgress: 0 });
   view?.destroy?.();
   view = null;
   frame = null;
@@ -82,8 +84,12 @@ function showLogin(): void {
 
 store.subscribe(onStoreChange);
 window.addEventListener("hashchange", () => ctx && route(ctx));
-onStatus((s) => frame?.setLive(s === "live"));
-// A language switch re-renders everything in place; the live state (store, socket) stays.
+onStatus((s, since) => {
+  frame?.setLive(s, since);
+  view?.setLive?.(s === "live");
+});
+// A language switch re-renders everything in place; the live state (store, socket) stays, and the
+// new frame starts from the socket's current state.
 onLangChange(() => (ctx ? showConsole(ctx.me) : showLogin()));
 setUnauthorizedHandler(showLogin);
 

@@ -1,5 +1,5 @@
 /**
- * Keyboard shortcuts (issue 5, point 8): a night shift should not need the mouse for the main actions.
+ * Keyboard shortcuts: a night shift should not need the mouse for the main actions.
  * Global keys here; the current view gets the rest (queue: j/k/Enter/a; alert page: a/d/o/r/x).
  * Keys typed into a field stay in the field.
  */

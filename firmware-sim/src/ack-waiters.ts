@@ -18,9 +18,17 @@ interface Waiter {
 /** Enough history for any test or CLI run; older seqs are forgotten so a long-running fleet stays small. */
 const MAX_SEQS = 1_000;
 
-/** Every ack means "stored durably" (DESIGN.md), so waiting for `received` is satisfied by any state. */
+/**
+ * The states an alert moves through on its way to help; a later one implies the earlier ones (an ack
+ * of `acknowledged` also says the press is stored). `cancelled` is a branch of its own: it matches only itself.
+ */
+const PROGRESS: readonly AckState[] = ["received", "acknowledged", "responding", "resolved"];
+
+/** The ack of `seq` in `state` or a later state of the progress order. */
 function matches(ack: AckPayload, seq: number, state: AckState): boolean {
-  return ack.seq === seq && (ack.state === state || state === "received");
+  if (ack.seq !== seq) return false;
+  if (state === "cancelled" || ack.state === "cancelled") return ack.state === state;
+  return PROGRESS.indexOf(ack.state) >= PROGRESS.indexOf(state);
 }
 
 export class AckWaiters {

@@ -1,10 +1,10 @@
 /**
- * The device's alarm queue (DESIGN.md "Device protocol"): every alarm gets the next `seq`, is persisted
- * before it is published, and is published again with the same `seq` on a backoff schedule and after
- * every reconnect until an `ack` with that `seq` arrives.
+ * The device's alarm queue (docs/device-protocol.md, "Rules a device follows"): every alarm gets the
+ * next `seq`, is persisted before it is published, and is published again with the same `seq` on a
+ * backoff schedule and after every reconnect until an `ack` with that `seq` arrives.
  */
 import type { AlarmPayload } from "@helpkey/shared";
-import { retransmitDelayMs, type BackoffPolicy } from "./backoff";
+import { backoffMs, type BackoffPolicy } from "@helpkey/shared/backoff";
 import type { DeviceState, DeviceStateStore } from "./device-state";
 
 type Send = (alarm: AlarmPayload, attempt: number) => void;
@@ -16,13 +16,13 @@ interface InFlight {
 
 export class AlarmQueue {
   readonly #store: DeviceStateStore;
-  readonly #policy: BackoffPolicy;
+  readonly #policy: Readonly<BackoffPolicy>;
   readonly #send: Send;
   readonly #inFlight = new Map<number, InFlight>();
   #state: DeviceState;
   #online = false;
 
-  constructor(store: DeviceStateStore, policy: BackoffPolicy, send: Send) {
+  constructor(store: DeviceStateStore, policy: Readonly<BackoffPolicy>, send: Send) {
     this.#store = store;
     this.#policy = policy;
     this.#send = send;
@@ -79,7 +79,7 @@ export class AlarmQueue {
     clearTimeout(f.timer);
     f.publishes += 1;
     this.#send(alarm, f.publishes);
-    f.timer = setTimeout(() => this.#publish(alarm), retransmitDelayMs(f.publishes, this.#policy));
+    f.timer = setTimeout(() => this.#publish(alarm), backoffMs(f.publishes, this.#policy));
   }
 
   #save(next: DeviceState): void {

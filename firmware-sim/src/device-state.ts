@@ -1,5 +1,5 @@
 /**
- * What a device keeps across reboots (DESIGN.md "Device protocol": `seq` is kept across reboots and an
+ * What a device keeps across reboots (docs/device-protocol.md: `seq` is kept across reboots and an
  * alarm stays queued until acked): the last `seq` used and the queue of unacked alarms.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";

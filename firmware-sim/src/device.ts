@@ -1,10 +1,11 @@
 /**
- * An emulated help button / set-top box that behaves as real firmware must (DESIGN.md "Device
- * protocol", version 1): identity, Last Will, status on every connect, the persisted alarm queue with
+ * An emulated help button / set-top box that behaves as real firmware must (docs/device-protocol.md,
+ * version 1): identity, Last Will, status on every connect, the persisted alarm queue with
  * retransmission, acks and commands.
  */
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
+import { backoffMs, type BackoffPolicy } from "@helpkey/shared/backoff";
 import { ErrorWithReasonCode, type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
 import {
@@ -12,9 +13,9 @@ import {
   type AckPayload, type AckState, type AlarmAction, type AlarmKind, type AlarmPayload, type CmdPayload, type StatusPayload,
 } from "@helpkey/shared";
 import { AlarmQueue } from "./alarm-queue";
-import { ALARM_RETRANSMIT, reconnectDelayMs, type ReconnectPolicy } from "./backoff";
 import { fileStateStore, memoryStateStore } from "./device-state";
 import { openMqttClient } from "./mqtt-transport";
+import { ALARM_RETRANSMIT, RECONNECT } from "./retry-policies";
 import { AckWaiters } from "./ack-waiters";
 
 export type AlarmTrigger = AlarmPayload["trigger"];
@@ -26,7 +27,7 @@ export interface SimDeviceOptions {
   secret: string;
   /** seq and the pending queue are kept in `<stateDir>/<id>.json`; without it nothing survives the process. */
   stateDir?: string;
-  /** MQTT keepalive, the supervision heartbeat (DESIGN.md: default 60 s). */
+  /** MQTT keepalive, the supervision heartbeat (default 60 s, as docs/device-protocol.md says). */
   keepaliveS?: number;
   battery?: number;
   power?: "mains" | "battery";
@@ -40,7 +41,7 @@ export interface SimDeviceOptions {
   reconnectJitterMs?: number;
   /** First reconnect delay, doubled per failed attempt up to 30 s (default 1000 ms). */
   reconnectBaseMs?: number;
-  /** Alarm retransmit schedule; DESIGN.md says 2 s doubling to 30 s. Tests shorten it. */
+  /** Alarm retransmit schedule (default ALARM_RETRANSMIT: 2 s doubling to 30 s). Tests shorten it. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
   connectTimeoutMs?: number;
@@ -94,7 +95,7 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
   readonly #queue: AlarmQueue;
   readonly #client: MqttClient;
   readonly #acks = new AckWaiters();
-  readonly #reconnect: ReconnectPolicy;
+  readonly #reconnect: Readonly<BackoffPolicy>;
   readonly #status: StatusPayload;
   #ready = false;
   #stopped = false;
@@ -108,22 +109,22 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
     this.id = opts.id;
     this.#log = (opts.logger ?? pino({ level: "silent" })).child({ device: this.id });
     this.#status = { online: true, battery: opts.battery ?? 100, fw: opts.fw ?? DEFAULT_FW, power: opts.power ?? "mains" };
-    this.#reconnect = { baseMs: opts.reconnectBaseMs ?? 1_000, capMs: 30_000, jitterMs: opts.reconnectJitterMs ?? 1_000 };
+    this.#reconnect = { ...RECONNECT, baseMs: opts.reconnectBaseMs ?? RECONNECT.baseMs, jitterMs: opts.reconnectJitterMs ?? RECONNECT.jitterMs };
     const store = opts.stateDir ? fileStateStore(opts.stateDir, this.id) : memoryStateStore();
     this.statePath = store.path;
     const policy = { baseMs: opts.backoffBaseMs ?? ALARM_RETRANSMIT.baseMs, capMs: opts.backoffCapMs ?? ALARM_RETRANSMIT.capMs };
     this.#queue = new AlarmQueue(store, policy, (alarm, attempt) => this.#sendAlarm(alarm, attempt));
 
     this.#client = openMqttClient(opts.url, {
-      protocolVersion: 4, // DESIGN.md: MQTT 3.1.1; aedes refuses 5 anyway
-      clientId: this.id, // DESIGN.md: client id = username = device id
+      protocolVersion: 4, // MQTT 3.1.1, the protocol's transport; aedes refuses 5 anyway
+      clientId: this.id, // client id = username = device id (docs/device-protocol.md "Identity")
       username: this.id,
       password: opts.secret,
       keepalive: opts.keepaliveS ?? 60,
       // Clean session: an ack missed while offline is recovered by retransmitting the alarm, and a
-      // persistent session's offline queue is unbounded in aedes (TOOLCHAIN.md, issue #1087).
+      // persistent session's queue is capped by the broker, so it may drop acks (docs/device-protocol.md).
       clean: true,
-      // Our own reconnect loop adds backoff and jitter (see backoff.ts); mqtt.js's is a fixed period.
+      // Our own reconnect loop adds backoff and jitter (retry-policies.ts); mqtt.js's is a fixed period.
       reconnectPeriod: 0,
       resubscribe: false, // we subscribe on every connect ourselves
       connectTimeout: opts.connectTimeoutMs ?? 10_000,
@@ -209,7 +210,7 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
     this.#acks.rejectAll(new Error(`device ${this.id} ${why}`));
   }
 
-  /** DESIGN.md: status on every connect, then own `ack` and `cmd` (QoS 1), then the pending queue. */
+  /** Status on every connect, then own `ack` and `cmd` (QoS 1), then the pending queue (docs/device-protocol.md). */
   async #onConnect(): Promise<void> {
     this.#failures = 0;
     this.#log.debug("connected");
@@ -272,7 +273,7 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
     if (wasReady) this.emit("offline");
     if (this.#stopped) return;
     clearTimeout(this.#reconnectTimer);
-    const delay = reconnectDelayMs(this.#failures++, this.#reconnect);
+    const delay = backoffMs(++this.#failures, this.#reconnect);
     this.#log.debug({ delay }, "reconnecting");
     this.#reconnectTimer = setTimeout(() => {
       if (!this.#stopped) this.#client.reconnect();

@@ -29,7 +29,7 @@ export async function startTestBroker(secrets: Record<string, string>): Promise<
       done(err, false);
     },
   });
-  // noDelay: with Nagle on, request/response round trips stall ~44 ms (TOOLCHAIN.md "aedes").
+  // noDelay: with Nagle on, request/response round trips stall ~44 ms (Nagle's algorithm meets delayed ACKs).
   const sockets = new Set<Socket>();
   const server: Server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);

@@ -26,7 +26,7 @@ export function printBanner(s: System, config: Readonly<Config>): void {
     s.broker?.wsUrl ? `  MQTT over WS:       ${s.broker.wsUrl}` : "",
     s.broker?.wssUrl ? `  MQTT over WSS:      ${s.broker.wssUrl}` : "",
     s.generatedAdminToken
-      ? `  admin token:        ${s.generatedAdminToken}   (shown only now: keep it safe / 仅显示这一次,请妥善保存)`
+      ? `  admin token:        ${s.generatedAdminToken}   (shown only now: keep it safe / 仅显示这一次，请妥善保存)`
       : `  admin token:        ${config.adminToken ? "from HK_ADMIN_TOKEN" : "set at first start (lost it? restart with --new-admin-token)"}`,
     "  log in 登录:         user admin, password = the admin token (create dispatchers with POST /api/users)",
     phoneLine(s),

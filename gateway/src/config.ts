@@ -1,5 +1,5 @@
 /**
- * Configuration, parsed once from the environment (DESIGN.md "Configuration") and frozen.
+ * Configuration, parsed once from the environment and frozen.
  * The only module that reads process.env.
  */
 import { readFileSync } from "node:fs";

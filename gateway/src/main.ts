@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config";
 import { startSystem } from "./system";
 import { printBanner } from "./banner";
+import { scriptDemoPeople } from "./demo/demo-people";
 
 const HELP = `helpkey gateway — one-key emergency help
 
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
       process.exit(75);
     },
   });
+  // The quick start's emulator: the demo family answers and one of them presses 1, so a press shows a claim.
+  if (system.demo && system.phone) scriptDemoPeople(system.phone);
   printBanner(system, config);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -34,9 +34,11 @@ import type { PhoneChannel } from "./notify/phone-channel";
 import type { PhoneStatus } from "./notify/phone-health";
 import { EMULATOR_FROM, startPhone } from "./notify/phone-setup";
 import { storeCallControl } from "./notify/call-control";
+import { walFsyncHistogram } from "./ingest/loop-delay";
 import { startCheckpointer } from "./store/checkpointer";
-import { afterDurable } from "./store/wal-sync";
 import { HouseholdDirectory } from "./store/household-info";
+import { createTurnEnd } from "./store/turn-end";
+import { createWalSync } from "./store/wal-sync";
 import { WriteBatch } from "./store/write-batch";
 
 /** The longest one shutdown step may take before the stop goes on without it. */
@@ -113,25 +115,34 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       });
       await Promise.race([Promise.resolve(c()).catch((err) => logger.error({ err, step }, "close step failed")), budget]);
       clearTimeout(timer);
-      // a slow shutdown delays the restart every device waits for (bench, issue 4): say which step
+      // a slow shutdown delays the restart every device waits for: say which step
       logger.info({ step, ms: Math.round(performance.now() - t0) }, "close step done");
     }
   };
+  const onFatal = (err: Error) => {
+    logger.fatal({ err }, "the database's fsync failed: what was stored since the last good sync may not be on disk; stopping (devices retransmit what was not acked)");
+    (opts.onFatal ?? (() => void close()))(err);
+  };
   try {
-    // 1. durable store
+    // 1. durable store; this system's own WAL sync and end-of-turn lanes, shared with no other system
     const db = openDb(config.dataDir);
     closers.push(["database", () => void db.$client.close()]);
     const metrics = createMetrics();
     bindDbGauges(metrics, db);
+    // commits stop waiting for fsync on the event loop; acks and console frames wait for it instead
+    const fsyncs = walFsyncHistogram(metrics.registry);
+    const durable = createWalSync(db, { fatal: onFatal, synced: (seconds) => fsyncs.observe(seconds) });
+    closers.push(["wal sync", () => durable.close()]);
+    const turnEnd = createTurnEnd();
     const authMetrics = createAuthMetrics(metrics.registry);
     // every map a stranger can grow is bounded, and counted here by name
     const bounded = createBoundedEntries(metrics.registry);
     // every slow hash runs on worker threads: device checks on one per core (a district reconnecting
     // after a restart is bound by them), logins on one more below the threads that store and ack
     // alarms, so a login flood takes only the CPU the alarm path leaves
-    const hashes = new HashPool(availableParallelism(), { observe: authMetrics.hashJob, loginWorkers: 1, loginNiceStep: BACKGROUND_NICE_STEP });
+    const hashes = new HashPool(availableParallelism(), { observe: authMetrics.hashJob, loginWorkers: 1, loginNiceStep: BACKGROUND_NICE_STEP, logger: logger.child({ part: "hash-pool" }) });
     closers.push(["hash workers", () => hashes.close()]);
-    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive), writes: new WriteBatch(db) };
+    const ctx: AlertContext = { db, dir: new HouseholdDirectory(db), devices: new DeviceRegistry(db, hashes.derive), writes: new WriteBatch(db, turnEnd) };
     // the broker's device check, behind budgets for failed checks per source and per device id
     const connectAuth = new ConnectAuth(ctx.devices, { observe: authMetrics.connect });
     authMetrics.bind({ hashes, devices: ctx.devices, connectAuth }, bounded);
@@ -144,6 +155,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     });
     closers.push(["wal checkpoints", () => checkpointer.close()]);
     const hub = new ConsoleHub({
+      afterDurable: durable.after,
       ...(opts.consoleSendBufferLimit ? { sendBufferLimit: opts.consoleSendBufferLimit } : {}),
       onClosed: (why) => (why === "too_slow" ? metrics.consoleSlowClosed : metrics.consoleRevoked).inc(),
     });
@@ -192,7 +204,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       hub.broadcast(fx.events);
       // after the fsync, like the acks: nobody is texted about an alert a power cut could still undo,
       // and the acks and console frames of this batch leave before the Twilio requests are built
-      if (fx.wakeOutbox) afterDurable(() => worker?.wake());
+      if (fx.wakeOutbox) durable.after(() => worker?.wake());
       // hang-ups and "X is going" redirects are outbox rows (retried, ahead of new calls), stored right after
       storeCallControl({ ctx, fx, now, channel: phone.channel, logger: outboxLog, stored: (events) => (hub.broadcast(events), worker?.wake()) });
     };
@@ -204,7 +216,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const { app, routes } = await buildApp({
       ctx, hub, metrics, logger, now, dispatch, adminToken: adminTokenCheck(token.digest), loginGuard, trustProxy: config.trustProxy, hashes,
       health: { broker: () => (broker ? broker.isRunning() : true) && Boolean(link?.connected), database: () => db.$client.open, workers: () => Boolean(worker?.isRunning), phone: () => phone.health.status() },
-      deviceMqttUrl: deviceUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics,
+      phonesPanelUrl: phone.network?.url ?? null, deviceMqttUrl: deviceUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics,
       dashboardDir: opts.dashboardDir ?? DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(), outbox: () => worker?.status() ?? null,
     });
     await app.listen({ host: config.host, port: config.httpPort });
@@ -215,7 +227,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
       clearTimeout(force);
     }]);
     // before the HTTP server (closers run in reverse): app.close() waits for every open connection,
-    // and a console's WebSocket stays open until this closes it (a stop hung until SIGKILL, bench)
+    // and a console's WebSocket stays open until this closes it
     closers.push(["consoles", () => hub.closeAll()]);
     const address = app.server.address();
     const httpUrl = `http://${config.host}:${typeof address === "object" && address ? address.port : config.httpPort}`;
@@ -224,7 +236,7 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
 
     // 6. outbox worker
     worker = new OutboxWorker({
-      ctx, channel: phone.channel, logger: outboxLog, metrics, now, dispatch, publicUrl: twilioCfg.publicUrl, provider: phone.health,
+      ctx, channel: phone.channel, logger: outboxLog, metrics, now, dispatch, turnEnd, publicUrl: twilioCfg.publicUrl, provider: phone.health,
       rates: { ...config.rates, ...opts.rates }, ...(opts.loopUtilization ? { loopUtilization: opts.loopUtilization } : {}),
       senders: config.senders ? { sms: [...config.senders.sms], smsPoolSize: config.senders.smsPoolSize, calls: [...config.senders.calls] } : { sms: [EMULATOR_FROM], smsPoolSize: 1, calls: [EMULATOR_FROM] },
     });
@@ -235,13 +247,9 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const demo = config.demo ? await seedDemo(ctx, config.dataDir, deviceUrl, now(), hashes.derive) : null;
 
     // 8. last: subscribe, so nothing arrives before everything above is ready
-    const onFatal = (err: Error) => {
-      logger.fatal({ err }, "the database's fsync failed: what was stored since the last good sync may not be on disk; stopping (devices retransmit what was not acked)");
-      (opts.onFatal ?? (() => void close()))(err);
-    };
-    const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch, onFatal });
+    const ingest = new Ingest({ ctx, logger: logger.child({ part: "ingest" }), metrics, now, dispatch, turnEnd, afterDurable: durable.after });
     closers.push(["ingest", () => ingest.flush()]);
-    link = await MqttLink.connect({ url: linkUrl, clientId: "svc:gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage });
+    link = await MqttLink.connect({ url: linkUrl, clientId: "svc:gateway", username: service.username, password: service.password, logger, onMessage: ingest.onMessage, afterDurable: durable.after });
     closers.push(["mqtt link", () => link!.close()]);
 
     logger.info({ http: httpUrl, mqtt: mqttUrl }, "helpkey is up");

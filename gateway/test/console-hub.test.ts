@@ -22,15 +22,17 @@ function fakeConsole(communityIds: number[] | null, userId: number | null = null
   return { client, writes, closed, ws };
 }
 
+/** No WAL sync here: every batch is released at once, as if by its own sync. */
+const atOnce = { afterDurable: (fn: () => void) => fn() };
+
 const event = (n: number, communityId: number): ConsoleEvent => ({ n, type: "alert.pressed", ts: n, communityId, actor: null });
 
 it("sends what one release holds (several batches and a replay) in one write per console, in order, each console its communities", async () => {
-  const hub = new ConsoleHub();
+  const hub = new ConsoleHub(atOnce);
   const admin = fakeConsole(null);
   const one = fakeConsole([1]);
   hub.add(admin.client);
   hub.add(one.client);
-  // no WAL sync in this process: each batch is released at once, as by one sync
   hub.broadcast([event(1, 1), event(2, 2)]); // the ingest's batch
   hub.broadcast([event(3, 1)]); // the webhooks'
   hub.send(one.client, [event(4, 1)]);
@@ -47,7 +49,7 @@ it("sends what one release holds (several batches and a replay) in one write per
 
 it("closes a console whose send buffer passed the limit, and writes nothing more to it", async () => {
   const closedFor: string[] = [];
-  const hub = new ConsoleHub({ sendBufferLimit: 1000, onClosed: (why) => closedFor.push(why) });
+  const hub = new ConsoleHub({ ...atOnce, sendBufferLimit: 1000, onClosed: (why) => closedFor.push(why) });
   const slow = fakeConsole(null);
   const fine = fakeConsole(null);
   hub.add(slow.client);
@@ -63,7 +65,7 @@ it("closes a console whose send buffer passed the limit, and writes nothing more
 });
 
 it("revokes the consoles a predicate picks, at once, with the code that sends the console back to its login", () => {
-  const hub = new ConsoleHub();
+  const hub = new ConsoleHub(atOnce);
   const a = fakeConsole([1], 7);
   const b = fakeConsole([1], 8);
   hub.add(a.client);

@@ -43,7 +43,7 @@ async function start() {
 
 it("retries a reset first connection instead of failing the start", async () => {
   const s = await start();
-  link = await MqttLink.connect({ url: s.url, clientId: "svc:gateway", ...SERVICE, logger: s.logger, onMessage: () => {} });
+  link = await MqttLink.connect({ url: s.url, clientId: "svc:gateway", ...SERVICE, logger: s.logger, onMessage: () => {}, afterDurable: (fn) => fn() });
   expect(link.connected).toBe(true);
   expect(s.connections()).toBeGreaterThanOrEqual(2);
   expect(s.warnings).toContain("mqtt link: connecting to the broker failed; retrying");
@@ -51,5 +51,5 @@ it("retries a reset first connection instead of failing the start", async () => 
 
 it("fails the start when the broker refuses the service's credentials", async () => {
   const s = await start();
-  await expect(MqttLink.connect({ url: s.url, clientId: "svc:gateway", username: SERVICE.username, password: "wrong", logger: s.logger, onMessage: () => {} })).rejects.toThrow(/Bad username or password|Not authorized/i);
+  await expect(MqttLink.connect({ url: s.url, clientId: "svc:gateway", username: SERVICE.username, password: "wrong", logger: s.logger, onMessage: () => {}, afterDurable: (fn) => fn() })).rejects.toThrow(/Bad username or password|Not authorized/i);
 });

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { controlRequests } from "../src/notify/call-control";
 import { classifyError } from "../src/notify/phone-channel";
-import { ChannelPause } from "../src/notify/rate-limiter";
+import { backoffMs } from "@helpkey/shared/backoff";
+import { ChannelPause, ROW_RETRY } from "../src/notify/retry-timing";
 import { SenderPool } from "../src/notify/sender-pool";
 
 const A = "+15550000001";
@@ -86,6 +87,22 @@ describe("ChannelPause", () => {
     const p = new ChannelPause();
     p.congested(0, () => 5000);
     expect(p.congested(100, () => 1000)).toBe(5000);
+  });
+
+  it("by default pauses on the rows' retry schedule", () => {
+    const p = new ChannelPause();
+    const first = p.congested(0);
+    expect(first).toBeGreaterThanOrEqual(500);
+    expect(first).toBeLessThanOrEqual(1000);
+    expect(p.congested(first) - first).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe("ROW_RETRY", () => {
+  it("waits 1, 2, 4 … s capped at 30 s after a failed attempt, each between half and all of it", () => {
+    const attempts = [1, 2, 3, 4, 5, 6, 12];
+    expect(attempts.map((n) => backoffMs(n, ROW_RETRY, () => 0))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect(attempts.map((n) => backoffMs(n, ROW_RETRY, () => 1 - Number.EPSILON))).toEqual([500, 1_000, 2_000, 4_000, 8_000, 15_000, 15_000]);
   });
 });
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
 import { openDb, type Db } from "../src/db/open";
+import { createTurnEnd } from "../src/store/turn-end";
 import { WriteBatch } from "../src/store/write-batch";
 
 let dir: string | undefined;
@@ -20,7 +21,7 @@ function setup() {
   db.$client.exec("CREATE TABLE t (v INTEGER)");
   const insert = db.$client.prepare("INSERT INTO t VALUES (?)");
   const values = () => (db!.$client.prepare("SELECT v FROM t ORDER BY v").all() as { v: number }[]).map((r) => r.v);
-  return { batch: new WriteBatch(db), insert, values };
+  return { batch: new WriteBatch(db, createTurnEnd()), insert, values };
 }
 
 it("commits every job of a turn together; a job that throws is rolled back alone and its promise rejected", async () => {

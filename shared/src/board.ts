@@ -39,3 +39,27 @@ export interface GridBuilding {
   communityName: string;
   units: { id: number; name: string; cells: GridCell[] }[];
 }
+
+/** The incident report's history per person reached: one row each, with their attempts. */
+export interface PersonAttempt {
+  id: number;
+  channel: string;
+  purpose: string;
+  status: string;
+  wave: number;
+  attempts: number;
+  at: number;
+}
+
+export interface PersonSummary {
+  contactId: number | null;
+  name: string;
+  relation: string | null;
+  phone: string | null;
+  sms: number;
+  calls: number;
+  /** The best that came of it: pressed 1, pressed 2, answered, delivered … (ranked in gateway/src/board/contact-summary.ts). */
+  result: string;
+  lastAt: number;
+  attempts: PersonAttempt[];
+}

@@ -1,11 +1,11 @@
 /**
- * Console WebSocket frames (DESIGN.md "Console"): numbered events, resumable with `?since=N`.
+ * Console WebSocket frames: numbered events, resumable with `?since=N`.
  * `n` is the event's number in the gateway's append-only event log; a console keeps the
  * highest `n` it saw and reconnects with it.
  */
 import { z } from "zod";
 import { alertViewSchema, deviceStatusViewSchema, notificationViewSchema } from "./domain";
-import { countTextSchema } from "./ids";
+import { countTextSchema, idSchema } from "./ids";
 
 export const consoleEventTypes = [
   "alert.created", "alert.pressed", "alert.cancel_requested", "alert.acknowledged", "alert.dispatched",
@@ -19,7 +19,7 @@ export const consoleEventSchema = z.object({
   n: z.number().int().positive(),
   type: z.enum(consoleEventTypes),
   ts: z.number().int(),
-  communityId: z.number().int(),
+  communityId: idSchema,
   actor: z.string().nullable(),
   alert: alertViewSchema.optional(),
   notification: notificationViewSchema.optional(),

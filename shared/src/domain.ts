@@ -1,5 +1,6 @@
-/** Domain values shared by the gateway, the console and the tests (DESIGN.md "Alerts"). */
+/** Domain values shared by the gateway, the console and the tests (docs/architecture.md). */
 import { z } from "zod";
+import { idSchema } from "./ids";
 import { alarmKinds, type AlarmKind } from "./protocol";
 
 export const alertStates = ["open", "acknowledged", "responding", "resolved", "cancelled"] as const;
@@ -11,6 +12,10 @@ export type Language = (typeof languages)[number];
 
 export const outcomes = ["real", "false_alarm", "test"] as const;
 export type Outcome = (typeof outcomes)[number];
+
+/** A contact's relation to the resident, as the console names it in both languages; other words are shown as written. */
+export const contactRelations = ["daughter", "son", "spouse", "sibling", "grandchild", "relative", "friend", "neighbour", "grid worker", "patrol", "supervisor", "carer"] as const;
+export type ContactRelation = (typeof contactRelations)[number];
 
 /** How the person on the way said so: a key press on the call, an SMS reply, the patrol's responder page. */
 export const goingVias = ["key", "sms", "patrol"] as const;
@@ -40,9 +45,9 @@ export const addressSchema = z.object({
 export type Address = z.infer<typeof addressSchema>;
 
 export const alertViewSchema = z.object({
-  id: z.number().int(),
-  communityId: z.number().int(),
-  householdId: z.number().int(),
+  id: idSchema,
+  communityId: idSchema,
+  householdId: idSchema,
   deviceId: z.string(),
   kind: z.enum(alarmKinds),
   state: z.enum(alertStates),
@@ -63,15 +68,17 @@ export const alertViewSchema = z.object({
   arrivedAt: z.number().int().nullable(),
   /** Claimed or acknowledged, nobody on site in time (or pressed again): the console sounds until it is settled. */
   overdueAt: z.number().int().nullable(),
+  /** When the cascade's next step (the next wave of calls) is due, as of this view; null: none planned. */
+  cascadeDueAt: z.number().int().nullable(),
   address: addressSchema,
   residents: z.array(z.string()),
 });
 export type AlertView = z.infer<typeof alertViewSchema>;
 
 export const notificationViewSchema = z.object({
-  id: z.number().int(),
-  alertId: z.number().int(),
-  contactId: z.number().int().nullable(),
+  id: idSchema,
+  alertId: idSchema,
+  contactId: idSchema.nullable(),
   contactName: z.string(),
   channel: z.enum(channels),
   purpose: z.string(),
@@ -86,7 +93,7 @@ export type NotificationView = z.infer<typeof notificationViewSchema>;
 
 export const deviceStatusViewSchema = z.object({
   id: z.string(),
-  householdId: z.number().int(),
+  householdId: idSchema,
   type: z.enum(deviceTypes),
   online: z.boolean(),
   battery: z.number().nullable(),

@@ -11,6 +11,12 @@ export const ErrorCodes = {
   /** The server is too busy for this now (a bounded queue is full); nothing was changed. */
   BUSY: "HK_BUSY",
   BAD_SIGNATURE: "HK_BAD_SIGNATURE",
+  /** A responder link past its expiry (410). */
+  LINK_EXPIRED: "HK_LINK_EXPIRED",
+  /** A responder link whose patrol member was taken off the roster (410). */
+  LINK_WITHDRAWN: "HK_LINK_WITHDRAWN",
+  /** The alert is resolved or cancelled: its links and steps are over (410). */
+  ALERT_CLOSED: "HK_ALERT_CLOSED",
   INTERNAL: "HK_INTERNAL",
   // device side (broker and ingest); logged and counted, never sent to the device
   MQTT_AUTH_FAILED: "HK_MQTT_AUTH_FAILED",
@@ -23,7 +29,7 @@ export const ErrorCodes = {
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
-/** The body of every HTTP error (DESIGN.md "HTTP API"). */
+/** The body of every HTTP error. */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; field?: string };
 }

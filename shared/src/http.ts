@@ -1,4 +1,4 @@
-/** HTTP API v1 bodies and queries (DESIGN.md "HTTP API"). */
+/** HTTP API v1 bodies and queries. */
 import { z } from "zod";
 import { deviceIdSchema } from "./protocol";
 import { alertStates, deviceTypes, languages, outcomes } from "./domain";
@@ -15,6 +15,8 @@ export const deviceIdParamSchema = z.object({ id: deviceIdSchema });
 export const createCommunitySchema = z.object({
   name,
   supervisorPhone: phoneSchema.optional(),
+  /** The community centre's number, shown as a call link to responders and dispatchers. */
+  phone: phoneSchema.optional(),
   language: z.enum(languages).default("zh-CN"),
   policy: policySchema.partial().optional(),
 });
@@ -31,6 +33,9 @@ export const createResidentSchema = z.object({
   name,
   language: z.enum(languages).default("zh-CN"),
   notes: z.string().max(1000).optional(),
+  phone: phoneSchema.optional(),
+  medical: z.string().max(1000).optional(),
+  mobility: z.string().max(200).optional(),
 });
 export const createContactSchema = z.object({
   householdId: id,
@@ -39,6 +44,8 @@ export const createContactSchema = z.object({
   relation: z.string().trim().min(1).max(32),
   priority: z.number().int().min(1).max(9),
   language: z.enum(languages).default("zh-CN"),
+  /** Holds a key to the flat. */
+  hasKey: z.boolean().default(false),
 });
 export const createDeviceSchema = z.object({
   householdId: id,
@@ -79,6 +86,11 @@ export const resolveBodySchema = z.object({
   outcome: z.enum(outcomes),
   note: z.string().max(1000).optional(),
 });
+
+/** A door or key-safe code: digits, letters, `#` and `*`, as keypads have them. */
+export const doorCodeBodySchema = z.object({ doorCode: z.string().trim().min(1).max(32).regex(/^[0-9A-Za-z#* -]+$/, "doorCode: digits, letters, # * - and spaces") });
+/** Which alert a door code is revealed for: the audit names it. */
+export const doorCodeRevealSchema = z.object({ alertId: id.optional() }).default({});
 
 export const createdDeviceSchema = z.object({
   id: deviceIdSchema,

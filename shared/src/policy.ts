@@ -1,5 +1,5 @@
 /**
- * Notification policy (DESIGN.md "Notification policy"); defaults, overridable per community
+ * Notification policy; defaults, overridable per community
  * (`policy` on a community). Short timings are allowed for drills and tests.
  */
 import { z } from "zod";

@@ -1,4 +1,4 @@
-/** Device protocol v1 payloads (DESIGN.md "Device protocol"). */
+/** Device protocol v1 payloads (docs/device-protocol.md). */
 import { z } from "zod";
 import { DEVICE_ID_PATTERN } from "./topics";
 

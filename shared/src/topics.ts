@@ -1,5 +1,5 @@
 /**
- * The device protocol's topic names (DESIGN.md "Device protocol", v1).
+ * The device protocol's topic names (docs/device-protocol.md, version 1).
  * This module is the only place in the project where topic strings exist.
  */
 const PREFIX = "hk/v1/dev";
@@ -34,9 +34,4 @@ export function parseTopic(topic: string): ParsedTopic | null {
   const kind = parts[4]!;
   if (!DEVICE_ID_PATTERN.test(deviceId) || !KINDS.has(kind)) return null;
   return { deviceId, kind: kind as DeviceTopicKind };
-}
-
-/** True when the topic is under the protocol's namespace (used to keep devices out of everything else). */
-export function isProtocolTopic(topic: string): boolean {
-  return topic.startsWith(`${PREFIX}/`);
 }

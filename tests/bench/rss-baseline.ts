@@ -1,12 +1,12 @@
 /**
  * `pnpm tsx tests/bench/rss-baseline.ts [N] [--heap]`: what one idle connection costs in RSS, layer by
- * layer, to explain the bench's "RSS per connected device" (issue 4). In a child process each time:
+ * layer, to explain the bench's "RSS per connected device". In a child process each time:
  * - net:    a bare Node TCP server holding N sockets (the floor for any Node broker);
  * - lean:   the floor of a broker core in Node on the same parser as aedes (mqtt-packet): per socket
  *           one parser and one session record (client id, its two subscriptions, its will), CONNACK
- *           and SUBACK answered; what a core leaner than aedes could reach (issue 4's RSS goal);
+ *           and SUBACK answered; what a core leaner than aedes could reach;
  * - framed: the same with one parser for all sockets: each socket keeps only the bytes of a packet
- *           not yet complete (firmware-sim's FrameReader) and hands whole packets to the parser;
+ *           not yet complete (framer below) and hands whole packets to the parser;
  * - aedes:  aedes 1.2 as it comes (its in-memory persistence, no hooks): what aedes itself holds;
  * - broker: our broker (aedes 1.2 + policies) with N devices connected and subscribed, no gateway.
  * The bench's own figure adds the gateway (device and household caches, the retained statuses).
@@ -20,8 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { topics } from "@helpkey/shared";
-import { encodeConnect, encodeSubscribe } from "@helpkey/firmware-sim/fleet/mqtt-codec";
-import type { Packet } from "mqtt-packet";
+import { generate, type Packet } from "mqtt-packet";
 import { heapGrowth } from "./lib/heap-diff";
 
 /** Connections made before the first heap snapshot, so one-time costs (code, caches) stay out of the per-connection figure. */
@@ -75,8 +74,7 @@ async function child(mode: string): Promise<void> {
  */
 async function leanFloor(shared: boolean): Promise<number> {
   const { createServer } = await import("node:net");
-  const { parser: mqttParser, generate } = await import("mqtt-packet");
-  const { FrameReader, packet } = await import("@helpkey/firmware-sim/fleet/mqtt-codec");
+  const { parser: mqttParser } = await import("mqtt-packet");
   const sessions = new Map<string, { subscriptions: string[]; will: Buffer | null }>();
   const one = shared ? mqttParser({ protocolVersion: 4 }) : null;
   let current: (p: Packet) => void = () => undefined;
@@ -95,13 +93,11 @@ async function leanFloor(shared: boolean): Promise<number> {
       }
     };
     if (one) {
-      const reader = new FrameReader();
-      socket.on("data", (chunk: Buffer) =>
-        reader.push(chunk, (f) => {
-          current = onPacket;
-          one.parse(packet((f.type << 4) | f.flags, f.body));
-        }),
-      );
+      const frames = framer((whole) => {
+        current = onPacket;
+        one.parse(whole);
+      });
+      socket.on("data", (chunk: Buffer) => frames(chunk) || socket.destroy());
     } else {
       const parser = mqttParser({ protocolVersion: 4 });
       parser.on("packet", onPacket);
@@ -111,6 +107,39 @@ async function leanFloor(shared: boolean): Promise<number> {
     socket.on("close", () => id && sessions.delete(id));
   });
   return listenLocal(server);
+}
+
+/**
+ * Splits one socket's bytes into whole packets by their Remaining Length [MQTT-2.2.3], keeping only
+ * the bytes of a packet not yet complete. False on a malformed length.
+ */
+function framer(onPacket: (whole: Buffer) => void): (chunk: Buffer) => boolean {
+  let rest: Buffer | null = null;
+  return (chunk) => {
+    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const end = packetEnd(buf, start);
+      if (end === -1) return false;
+      if (end === null || end > buf.length) break;
+      onPacket(buf.subarray(start, end));
+      start = end;
+    }
+    rest = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+    return true;
+  };
+}
+
+/** Where the packet at `start` ends; null while its fixed header is incomplete, -1 when malformed. */
+function packetEnd(buf: Buffer, start: number): number | null {
+  let length = 0;
+  for (let k = 0, scale = 1; k < 4; k++, scale *= 128) {
+    const b = buf[start + 1 + k];
+    if (b === undefined) return null;
+    length += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) return start + 2 + k + length;
+  }
+  return -1;
 }
 
 /** Listens on a free port of 127.0.0.1 with room for a connect storm in the accept queue; the port. */
@@ -132,8 +161,11 @@ async function connectDevices(port: number, from: number, to: number, sockets: S
     const s = connect({ host: "127.0.0.1", port, localAddress: `127.0.0.${2 + (i % 4)}` });
     s.on("error", () => undefined);
     s.on("connect", () => {
-      s.write(encodeConnect({ clientId: id, username: id, password: "x", keepaliveS: 600, will: { topic: topics.status(id), payload: '{"online":false}', qos: 1, retain: true } }));
-      s.write(encodeSubscribe(1, [topics.ack(id), topics.cmd(id)]));
+      s.write(generate({
+        cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, keepalive: 600, clientId: id, username: id, password: Buffer.from("x"),
+        will: { topic: topics.status(id), payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+      }));
+      s.write(generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic: topics.ack(id), qos: 1 }, { topic: topics.cmd(id), qos: 1 }] }));
     });
     sockets.push(s);
     if (i % 500 === 499) await new Promise((r) => setTimeout(r, 100));

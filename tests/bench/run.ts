@@ -1,5 +1,5 @@
 /**
- * `pnpm bench` (issue 4): the performance table, measured against a bare Mosquitto in the same run.
+ * `pnpm bench`: the performance table, measured against a bare Mosquitto in the same run.
  * The flow reads as the list of phases in main(); `--help` says what each option does.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";

@@ -1,23 +1,20 @@
 /**
- * Issue 2, "Done when": refusals. Wrong password, another device's topic, malformed and
- * schema-invalid payloads, revoked devices — each refused and counted while others keep working.
+ * Refusals: wrong password, another device's topic, malformed and schema-invalid payloads, revoked
+ * devices — each refused and counted while others keep working.
  */
 import mqtt from "mqtt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AlertView } from "@helpkey/shared";
 import { createHousehold, type Household } from "../helpers/community";
 import { alarm, connectRaw, connectSim } from "../helpers/device";
+import { metric as readMetric, type Labels } from "../helpers/metrics";
 import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
 
 let sys: TestSystem;
 let a: Household;
 let b: Household;
 
-async function metric(name: string, label?: string): Promise<number> {
-  const text = await (await fetch(`${sys.httpUrl}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(name) && (!label || l.includes(label)));
-  return line ? Number(line.split(" ").pop()) : 0;
-}
+const metric = (name: string, labels?: Labels) => readMetric(sys.httpUrl, name, labels);
 
 beforeEach(async () => {
   sys = await startTestSystem();
@@ -36,7 +33,7 @@ describe("device authentication", () => {
     );
     expect(err).not.toBeNull();
     expect([4, 5]).toContain(err!.code);
-    expect(await metric("hk_mqtt_refusals_total", "HK_MQTT_AUTH_FAILED")).toBeGreaterThanOrEqual(1);
+    expect(await metric("hk_mqtt_refusals_total", { reason: "HK_MQTT_AUTH_FAILED" })).toBe(1);
   });
 
   it("a revoked device can't connect, and is disconnected when revoked", async () => {
@@ -60,9 +57,12 @@ describe("topic ACL and payload validation", () => {
     client.publish(`hk/v1/dev/${b.device.id}/alarm`, alarm(1), { qos: 1 });
     await closed;
     client.end(true);
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await sys.api<AlertView[]>("GET", "/api/alerts")).body).toEqual([]);
-    expect(await metric("hk_mqtt_refusals_total", "HK_MQTT_ACL_DENIED")).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await metric("hk_mqtt_refusals_total", { reason: "HK_MQTT_ACL_DENIED" })) === 1, 5000, "the refusal counted");
+    // the barrier: B's own press after the refused one is stored, so the refused one had its turn
+    const own = await connectSim(sys.mqttUrl, b.device.id, b.device.secret);
+    const ack = await own.waitForAck(own.press().seq, "received", 5000);
+    await own.close();
+    expect((await sys.api<AlertView[]>("GET", "/api/alerts")).body.map((x) => x.id)).toEqual([ack.alertId]);
   });
 
   it("malformed JSON and schema-invalid payloads are rejected and counted; other devices keep being served", async () => {
@@ -71,7 +71,7 @@ describe("topic ACL and payload validation", () => {
     await bad.client.publishAsync(topic, "{not json", { qos: 1 });
     await bad.client.publishAsync(topic, JSON.stringify({ seq: -1, ts: 1, action: "explode", kind: "emergency", trigger: "button" }), { qos: 1 });
     await bad.client.publishAsync(topic, JSON.stringify({ seq: "x" }), { qos: 1 });
-    await waitFor(async () => (await metric("hk_ingest_rejected_total", "HK_MQTT_BAD_JSON")) >= 1 && (await metric("hk_ingest_rejected_total", "HK_MQTT_SCHEMA")) >= 2, 5000, "rejections counted");
+    await waitFor(async () => (await metric("hk_ingest_rejected_total", { code: "HK_MQTT_BAD_JSON" })) === 1 && (await metric("hk_ingest_rejected_total", { code: "HK_MQTT_SCHEMA" })) === 2, 5000, "rejections counted");
     expect(bad.acks).toEqual([]);
 
     const good = await connectSim(sys.mqttUrl, b.device.id, b.device.secret);
@@ -87,13 +87,22 @@ describe("topic ACL and payload validation", () => {
 
 describe("metrics", () => {
   it("counts presses, alerts by state, outbox depth and connections", async () => {
+    // the text fails once, so it waits in the outbox for its retry while the test reads the depth
+    sys.phone!.failNext(1, { status: 503 }, { request: "sms" });
     const device = await connectSim(sys.mqttUrl, a.device.id, a.device.secret);
     await device.waitForAck(device.press().seq, "received", 5000);
-    expect(await metric("hk_presses_total", 'result="created"')).toBe(1);
-    expect(await metric("hk_alerts", 'state="open"')).toBe(1);
-    expect(await metric("hk_alerts", 'state="resolved"')).toBe(0);
+    expect(await metric("hk_presses_total", { result: "created" })).toBe(1);
+    expect(await metric("hk_alerts", { state: "open" })).toBe(1);
+    expect(await metric("hk_alerts", { state: "resolved" })).toBe(0);
     expect(await metric("hk_mqtt_connections")).toBeGreaterThanOrEqual(2);
-    expect(await metric("hk_outbox_depth")).toBeGreaterThanOrEqual(0);
+    // the press's text and call are rows of the outbox until the phone network has them
+    const rows = (ch: string) => (sys.ctx.db.$client.prepare("SELECT count(*) AS n FROM notifications WHERE channel = ? AND status IN ('queued', 'sending')").get(ch) as { n: number }).n;
+    const retrying = () => sys.ctx.db.$client.prepare("SELECT attempts FROM notifications WHERE channel = 'sms' AND status = 'queued' AND attempts = 1").get();
+    // read while the text is known to wait (before and after the scrape): the depth is exactly 1
+    await waitFor(async () => retrying() && (await metric("hk_outbox_depth", { channel: "sms" })) === 1 && retrying(), 5000, "depth 1 while the text waits");
+    await waitFor(() => sys.phone!.messages.length === 1 && sys.phone!.calls.length === 1 && rows("sms") + rows("call") === 0, 5000, "the text and the call sent");
+    // the scrape reads the queue at most every 2 s, so the empty queue shows within that
+    await waitFor(async () => (await metric("hk_outbox_depth", { channel: "sms" })) === 0 && (await metric("hk_outbox_depth", { channel: "call" })) === 0, 5000, "depth 0");
     await device.close();
   });
 });

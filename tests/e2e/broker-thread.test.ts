@@ -1,5 +1,5 @@
 /**
- * Issue 4: the embedded broker runs on its own thread. If that thread dies it is started again on
+ * The embedded broker runs on its own thread. If that thread dies it is started again on
  * the same port; the gateway's link subscribes again and a device that reconnects is acked.
  */
 import { afterEach, expect, it } from "vitest";

@@ -1,8 +1,8 @@
 /**
- * Issue 5, points 4, 5 and 8 and the screenshots of "Done when": on the demo community (Chinese names,
- * three buildings), the device health board (online / offline since / low battery / never seen, by
- * building), the building view, history search and the printable incident report, in zh-CN.
- * Writes docs/screenshots/{queue,alert,buildings,devices,responder,report}.png for the README.
+ * On the demo community (Chinese names, three buildings): the device health board (online / offline
+ * since / low battery / never seen, by building), the building view, history search and the printable
+ * incident report, in zh-CN. With HK_SCREENSHOTS=1 (`pnpm screenshots`) it writes
+ * docs/screenshots/{queue,alert,buildings,devices,responder,report}.png for the README.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Issue 5, "Done when": the responder link works without login and stops working after resolution
+ * The responder link works without login and stops working after resolution
  * or expiry. The whole patrol loop: the dispatcher picks a patrol member on the alert page, the member
  * gets an SMS with the address and a signed link, opens it on a phone-sized page, and reports
  * "on my way", "arrived", "resolved"; every step is audited under their name and shown on the console.
@@ -106,7 +106,9 @@ it("dispatches a patrol member from the alert page; the SMS link works without l
   await p.waitForSelector(".trail tr[data-type='alert.arrived']:has-text('Patrol Zhao')", { timeout: 2000 });
   await p.waitForSelector(".responders li[data-status=arrived]:has-text('Patrol Zhao')", { timeout: 2000 });
 
+  // "resolved" asks first, with the outcome (real unless the member says otherwise)
   await phone.click("[data-step=resolved]");
+  await phone.click("#confirm-resolved");
   await phone.waitForSelector("#responder[data-state=closed]");
   expect(await phone.textContent("#responder")).toContain("closed");
   await p.waitForSelector(`.view-alert[data-state=resolved]`, { timeout: 2000 });

@@ -1,5 +1,5 @@
 /**
- * Issue 5, "Done when": kill and restart the gateway while a browser is open: the console reconnects
+ * Kill and restart the gateway while a browser is open: the console reconnects
  * by itself with `since=N` and shows exactly what it missed (alerts raised and actions taken meanwhile),
  * as a replay of the missed events rather than a fresh snapshot. And the same after a network drop
  * that leaves the socket looking open (the console's watchdog must notice).
@@ -9,6 +9,7 @@ import type { Browser, WebSocket as PwWebSocket } from "playwright-core";
 import type { AlertView } from "@helpkey/shared";
 import { createUser, launchBrowser, openConsolePage, queueIds, type ConsolePage } from "../helpers/browser";
 import { createHousehold } from "../helpers/community";
+import { openConsole } from "../helpers/console-client";
 import { connectSim } from "../helpers/device";
 import { startTestSystem, type TestSystem } from "../helpers/system";
 
@@ -100,6 +101,7 @@ it("notices a network drop that leaves the socket open, and catches up with sinc
   const urls: string[] = [];
   page.on("websocket", (ws) => urls.push(ws.url()));
 
+  const witness = await openConsole(first.httpUrl);
   // Chromium's offline mode keeps an open WebSocket open: only the watchdog can tell it is cut off.
   await con.context.setOffline(true);
   await page.waitForSelector("body[data-live=off]", { timeout: 12_000 });
@@ -108,7 +110,9 @@ it("notices a network drop that leaves the socket open, and catches up with sinc
   expect(alertId).toBe(before);
   expect((await first.api("POST", `/api/alerts/${alertId}/acknowledge`, { by: "Supervisor Wu" })).status).toBe(200);
   await dev.close();
-  await new Promise((r) => setTimeout(r, 300));
+  // the barrier: a console that is online has the acknowledgement, so it was sent; the offline page has not
+  await witness.waitFor((f) => f.type === "alert.acknowledged");
+  await witness.close();
   expect(await page.getAttribute(`.card[data-alert-id="${alertId}"]`, "data-kind")).toBe("service");
 
   await con.context.setOffline(false);

@@ -1,7 +1,7 @@
 /**
- * Issue 5, "Done when": a dispatcher of community X never sees community Y's alerts, in the UI and
- * in the API (HTTP and the console WebSocket). Also the login's contract (issue 5, point 1): session
- * cookie httpOnly + SameSite=Strict, passwords slow-hashed, roles, and the admin token still working.
+ * A dispatcher of community X never sees community Y's alerts, in the UI and in the API (HTTP and the
+ * console WebSocket). Also the login's contract: session cookie httpOnly + SameSite=Strict, passwords
+ * slow-hashed, roles, and the admin token still working.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -11,7 +11,7 @@ import { users } from "@helpkey/gateway/db/schema";
 import { createUser, launchBrowser, openConsolePage, type ConsolePage, type Login } from "../helpers/browser";
 import { createHousehold, type Household } from "../helpers/community";
 import { connectSim } from "../helpers/device";
-import { startTestSystem, type TestSystem } from "../helpers/system";
+import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
 
 let browser: Browser;
 let sys: TestSystem;
@@ -64,8 +64,8 @@ describe("community scope", () => {
     con = await openConsolePage(browser, sys.httpUrl, xLogin);
     const yAlert = await pressIn(y);
     const xAlert = await pressIn(x);
-    await con.page.waitForSelector(`.card[data-alert-id="${xAlert}"]`, { timeout: 1000 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Y's alert came first: its event, had it been sent, is handled before X's card shows
+    await con.page.waitForSelector(`.card[data-alert-id="${xAlert}"]`, { timeout: 5000 });
     expect(await con.page.$(`.card[data-alert-id="${yAlert}"]`)).toBeNull();
     expect(await con.page.$$("#queue .card")).toHaveLength(1);
 
@@ -101,7 +101,13 @@ describe("community scope", () => {
     // Y's alert changes (acknowledged: an alert event and notification events), then X's does.
     expect((await sys.api("POST", `/api/alerts/${yAlert}/acknowledge`, {})).status).toBe(200);
     expect((await sys.api("POST", `/api/alerts/${xAlert}/acknowledge`, {})).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+    // the barrier: once Y's texts are out, X's resolve comes after every event of Y's in the log
+    const pendingY = () => (sys.ctx.db.$client.prepare("SELECT count(*) AS n FROM notifications WHERE alert_id = ? AND status IN ('queued', 'sending')").get(yAlert) as { n: number }).n;
+    await waitFor(() => pendingY() === 0, 10_000, "Y's texts sent");
+    expect((await sys.api("POST", `/api/alerts/${xAlert}/resolve`, { outcome: "real" })).status).toBe(200);
+    const resolvedX = (f: ConsoleFrame) => f.type === "alert.resolved" && (f as { alert?: AlertView }).alert?.id === xAlert;
+    await waitFor(() => frames.some(resolvedX), 5000, "X's resolve on the WebSocket");
+    const lastN = frames.find(resolvedX)!.n;
     ws.close();
     expect(frames[0]).toMatchObject({ type: "snapshot" });
     expect((frames[0] as { alerts: AlertView[] }).alerts.map((a) => a.id)).toEqual([xAlert]);
@@ -123,7 +129,7 @@ describe("community scope", () => {
     const ws2 = new WebSocket(`${sys.httpUrl.replace(/^http/, "ws")}/api/console?since=0`, { headers: { cookie } });
     ws2.on("message", (d) => replay.push(JSON.parse(String(d)) as ConsoleFrame));
     await new Promise((resolve, reject) => ws2.once("open", resolve).once("error", reject));
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => replay.some((f) => f.n >= lastN), 5000, "the replay up to X's resolve");
     ws2.close();
     expect(replay.length).toBeGreaterThan(0);
     expect(replay.every((f) => f.type !== "snapshot" && f.communityId === x.communityId)).toBe(true);

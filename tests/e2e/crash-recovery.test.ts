@@ -1,5 +1,5 @@
 /**
- * Issue 3: the gateway is killed (SIGKILL) with 50 notifications due; after a restart on the same
+ * The gateway is killed (SIGKILL) with 50 notifications due; after a restart on the same
  * data dir every one of them is sent. At-least-once: a row in flight at the kill may go out twice.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,7 +1,8 @@
-/** DESIGN.md device rules: cancel within the window, a service request, a test press. */
+/** The device rules of docs/device-protocol.md: cancel within the window, a service request, a test press. */
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { AlertView, NotificationView } from "@helpkey/shared";
 import { createHousehold, type Household } from "../helpers/community";
+import { pressBarrier, withoutBarrier } from "../helpers/barrier";
 import { connectSim } from "../helpers/device";
 import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
 
@@ -43,9 +44,9 @@ it("a service request reaches the console and the grid worker by SMS, with no ca
   try {
     const ack = await device.waitForAck(device.press({ kind: "service" }).seq, "received", 5000);
     await waitFor(() => sys.phone!.messages.length >= 1, 5000, "the grid worker's SMS");
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sys.phone!.messages.map((m) => m.to)).toEqual(["+8613812340002"]);
-    expect(sys.phone!.calls).toEqual([]);
+    const barrier = await pressBarrier(sys, { communityId: home.communityId });
+    expect(withoutBarrier(sys.phone!.messages, barrier).map((m) => m.to)).toEqual(["+8613812340002"]);
+    expect(withoutBarrier(sys.phone!.calls, barrier)).toEqual([]);
     const a = (await sys.api<AlertView>("GET", `/api/alerts/${ack.alertId}`)).body;
     expect(a).toMatchObject({ kind: "service", state: "open", priority: 9 });
   } finally {
@@ -59,9 +60,9 @@ it("a test press is recorded and closed at once, nobody is called", async () => 
     const ack = await device.waitForAck(device.press({ action: "test" }).seq, "resolved", 5000);
     const a = (await sys.api<AlertView>("GET", `/api/alerts/${ack.alertId}`)).body;
     expect(a).toMatchObject({ state: "resolved", outcome: "test" });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sys.phone!.messages).toEqual([]);
-    expect(sys.phone!.calls).toEqual([]);
+    const barrier = await pressBarrier(sys, { communityId: home.communityId });
+    expect(withoutBarrier(sys.phone!.messages, barrier)).toEqual([]);
+    expect(withoutBarrier(sys.phone!.calls, barrier)).toEqual([]);
   } finally {
     await device.close();
   }

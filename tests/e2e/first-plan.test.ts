@@ -1,10 +1,10 @@
 /**
- * Issue 4: a new alert's texts and calls are planned by the outbox right after the alert's commit
- * is durable (alerts.cascade_due_at), not inside the press's transaction. The plan survives a
+ * A new alert's texts and calls are planned by the outbox right after the alert's commit is durable (alerts.cascade_due_at), not inside the press's transaction. The plan survives a
  * stop between the two, and a cancel that races it never leaves the family with an alarm text only.
  */
 import { afterEach, expect, it } from "vitest";
 import { openDb } from "@helpkey/gateway/db/open";
+import { pressBarrier } from "../helpers/barrier";
 import { createHousehold } from "../helpers/community";
 import { connectSim } from "../helpers/device";
 import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
@@ -38,6 +38,7 @@ it("plans an alert after a restart when the stop came between its commit and its
   systems.push(second);
   await waitFor(() => new Set(second.phone!.messages.map((m) => m.to)).size === 2, 5000, "the alarm SMS to both contacts");
   await waitFor(() => second.phone!.calls.some((c) => c.to === contacts[0]!.phone), 5000, "the first wave's call");
+  await pressBarrier(second); // a later alert planned and sent: a second plan of this one would be in by now
   const rows = second.ctx.db.$client.prepare("SELECT channel, purpose, to_phone AS phone FROM notifications WHERE alert_id = ? ORDER BY id").all(ack.alertId);
   expect(rows).toEqual(expect.arrayContaining([
     { channel: "sms", purpose: "alarm", phone: contacts[0]!.phone },
@@ -57,14 +58,17 @@ it("a cancel right behind the press: whoever got the alarm text also gets the ca
     const cancel = device.press({ action: "cancel" }); // same moment: may land before the plan ran
     const raised = await device.waitForAck(raise.seq, "received", 5000);
     expect((await device.waitForAck(cancel.seq, "cancelled", 5000)).alertId).toBe(raised.alertId);
-    await new Promise((r) => setTimeout(r, 500)); // the outbox has run by now
+    // the plan has run (or found the alert cancelled), and the outbox has sent a later alert's text since
+    const due = sys.ctx.db.$client.prepare("SELECT cascade_due_at AS due FROM alerts WHERE id = ?");
+    await waitFor(() => (due.get(raised.alertId) as { due: number | null }).due === null, 5000, "the plan run");
+    await pressBarrier(sys);
     const rows = sys.ctx.db.$client.prepare("SELECT purpose, status, to_phone AS phone FROM notifications WHERE alert_id = ? AND channel = 'sms'").all(raised.alertId) as { purpose: string; status: string; phone: string }[];
     for (const c of contacts) {
       const alarmed = rows.some((r) => r.phone === c.phone && r.purpose === "alarm" && r.status !== "cancelled");
       const told = rows.some((r) => r.phone === c.phone && r.purpose === "cancelled");
       expect({ phone: c.phone, told }).toEqual({ phone: c.phone, told: alarmed });
     }
-    expect(sys.ctx.db.$client.prepare("SELECT cascade_due_at AS due FROM alerts WHERE id = ?").get(raised.alertId)).toEqual({ due: null });
+    expect(due.get(raised.alertId)).toEqual({ due: null });
   } finally {
     await device.close();
   }

@@ -1,5 +1,5 @@
 /**
- * Issue 4: while the event loop is overloaded the outbox keeps fewer provider requests in flight
+ * While the event loop is overloaded the outbox keeps fewer provider requests in flight
  * (the acks come first), and still sends every notification, in order.
  */
 import { afterEach, beforeEach, expect, it } from "vitest";

@@ -8,6 +8,7 @@ import { afterEach, expect, it } from "vitest";
 import type { SimDevice } from "@helpkey/firmware-sim/device";
 import { createHousehold, type Household } from "../helpers/community";
 import { connectSim } from "../helpers/device";
+import { metric as readMetric, type Labels } from "../helpers/metrics";
 import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
 
 let sys: TestSystem | undefined;
@@ -28,8 +29,7 @@ type Row = { id: number; alertId: number; toPhone: string; channel: string; purp
 const rows = (where: string, ...args: unknown[]) =>
   sys!.ctx.db.$client.prepare(`SELECT id, alert_id AS alertId, to_phone AS toPhone, channel, purpose, status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError, target_sid AS targetSid, body FROM notifications WHERE ${where} ORDER BY id`).all(...args) as Row[];
 
-const metric = async (name: string, label: string) =>
-  Number(new RegExp(`^${name}\\{${label}\\} (\\S+)$`, "m").exec(await (await fetch(`${sys!.httpUrl}/metrics`)).text())?.[1] ?? 0);
+const metric = (name: string, labels: Labels) => readMetric(sys!.httpUrl, name, labels);
 
 it("a text waiting out its backoff after a 5xx does not hold back the next alert's text", async () => {
   sys = await startTestSystem();
@@ -66,7 +66,7 @@ it("'too many requests' pauses the whole channel: a new alert's text waits for t
   // B1's text is due at once and ahead of A2's in the queue (a first wave), yet it waits for the pause
   expect(at("+8613944440003")).toBeGreaterThanOrEqual(pauseEnds);
   expect(phone.messages.map((m) => m.to)).toEqual(["+8613944440001", "+8613944440003", "+8613944440002"]);
-  expect(await metric("hk_outbox_paused_total", 'channel="sms"')).toBe(1);
+  expect(await metric("hk_outbox_paused_total", { channel: "sms" })).toBe(1);
 }, 30_000);
 
 it("a row left `sending` with no request under way is queued again and sent while the gateway runs", async () => {
@@ -80,7 +80,7 @@ it("a row left `sending` with no request under way is queued again and sent whil
   sys.ctx.db.$client.prepare("UPDATE notifications SET status = 'sending', updated_at = ? WHERE id = ?").run(Date.now() - 10 * 60_000, sms.id);
   await waitFor(() => phone.messages.length === 2, 10_000, "the text sent again");
   expect(phone.messages.map((m) => m.to)).toEqual(["+8613955550001", "+8613955550001"]);
-  expect(await metric("hk_outbox_recovered_total", 'channel="sms"')).toBe(1);
+  expect(await metric("hk_outbox_recovered_total", { channel: "sms" })).toBe(1);
   await waitFor(() => rows("id = ?", sms.id)[0]!.status === "delivered", 5000, "the row's delivery stored");
 }, 30_000);
 

@@ -116,6 +116,10 @@ describe("the phone channel's health", () => {
     try {
       await con.page.waitForSelector("#phone-banner[data-state=emulator]:not([hidden])");
       expect(await con.page.textContent("#phone-banner")).toMatch(/Demo phone network/);
+      // the banner links the panel of what each demo phone received, and the panel answers
+      const panel = await con.page.getAttribute("#phones-panel-link", "href");
+      expect(panel).toBe(sys.phoneUrl);
+      expect((await fetch(`${panel}/phones.json`)).status).toBe(200);
     } finally {
       await con.context.close();
     }

@@ -1,9 +1,10 @@
 /**
- * Issue 2, "Done when": the whole loop, end to end, against the real system on port 0.
+ * The whole loop, end to end, against the real system on port 0:
  * press → durable alert → device ack → console event → SMS to every contact + a call.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AlertView, ConsoleEvent } from "@helpkey/shared";
+import type { AlertView, ConsoleEvent, ConsoleFrame } from "@helpkey/shared";
+import { pressBarrier, withoutBarrier } from "../helpers/barrier";
 import { openConsole } from "../helpers/console-client";
 import { createHousehold, type Household } from "../helpers/community";
 import { alarm, connectRaw, connectSim } from "../helpers/device";
@@ -39,8 +40,9 @@ describe("a press travels the whole loop", () => {
       // the press's time at the gateway: committed, then on disk (what the ack waited for)
       const metrics = await (await fetch(`${sys.httpUrl}/metrics`)).text();
       const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1]);
-      expect(value("hk_ingest_commit_seconds_count")).toBe(1);
-      expect(value("hk_ingest_durable_seconds_count")).toBe(1);
+      // one per packet stored: a slow first ack may let the device retransmit once (still one alert, below)
+      expect(value("hk_ingest_commit_seconds_count")).toBeGreaterThanOrEqual(1);
+      expect(value("hk_ingest_durable_seconds_count")).toBe(value("hk_ingest_commit_seconds_count"));
       expect(value("hk_ingest_durable_seconds_sum")).toBeGreaterThan(value("hk_ingest_commit_seconds_sum"));
       // the delay of both event loops the alarm and its ack went through: the gateway's and the broker thread's
       expect(metrics).toMatch(/^hk_event_loop_delay_seconds\{stat="p99"\} \d/m);
@@ -60,9 +62,12 @@ describe("a press travels the whole loop", () => {
 
       const phone = sys.phone!;
       await waitFor(() => phone.messages.length >= 3 && phone.calls.length >= 1, 5000, "3 SMS and 1 call at the emulator");
-      await new Promise((r) => setTimeout(r, 300)); // nothing more should come
-      expect(phone.messages.map((m) => m.to).sort()).toEqual(["+8613800000001", "+8613800000002", "+8613800000003"]);
-      for (const m of phone.messages) {
+      // nothing more comes: another household's later press reaches the phone network first
+      const barrier = await pressBarrier(sys);
+      const messages = withoutBarrier(phone.messages, barrier);
+      const calls = withoutBarrier(phone.calls, barrier);
+      expect(messages.map((m) => m.to).sort()).toEqual(["+8613800000001", "+8613800000002", "+8613800000003"]);
+      for (const m of messages) {
         expect(m.from).toBe("+10000000000");
         expect(m.body).toContain("302");
         expect(m.body).toContain("Building");
@@ -70,8 +75,8 @@ describe("a press travels the whole loop", () => {
       }
       expect(phone.messages.find((m) => m.to === "+8613800000003")!.body).toMatch(/一键呼救.*302室/);
       expect(phone.messages.find((m) => m.to === "+8613800000001")!.body).toContain("Grandma Li");
-      expect(phone.calls).toHaveLength(1);
-      expect(phone.calls[0]!.to).toBe("+8613800000001");
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.to).toBe("+8613800000001");
     } finally {
       await device.close();
       await console1.close();
@@ -118,28 +123,29 @@ describe("a press travels the whole loop", () => {
       const a = await device.waitForAck(device.press().seq, "received", 5000);
       await first.waitFor((f) => f.type === "alert.created");
       await waitFor(() => sys.phone!.calls.length >= 1, 5000, "first call");
-      await new Promise((r) => setTimeout(r, 200));
+      // frames arrive in order: what it saw is everything up to its last number, whatever is still on the way
       const seen = first.lastN();
+      const firstSeen = first.frames.filter((f) => f.n <= seen);
       await first.close();
 
       // Meanwhile: a second press and an acknowledgement.
       await device.waitForAck(device.press().seq, "received", 5000);
       expect((await sys.api("POST", `/api/alerts/${a.alertId}/acknowledge`, { by: "Dispatcher Zhao" })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 300));
 
       const again = await openConsole(sys.httpUrl, { since: seen });
       const all = await openConsole(sys.httpUrl, { since: 0 });
-      await again.waitFor((f) => f.type === "alert.acknowledged");
-      await all.waitFor((f) => f.type === "alert.acknowledged");
-      await new Promise((r) => setTimeout(r, 100));
-      const missed = all.frames.filter((f) => f.n > seen).map((f) => f.n);
-      expect(again.frames.map((f) => f.n)).toEqual(missed);
+      // compare both up to the acknowledgement: each console has every frame before one it has
+      const upTo = (await all.waitFor((f) => f.type === "alert.acknowledged")).n;
+      expect((await again.waitFor((f) => f.type === "alert.acknowledged")).n).toBe(upTo);
+      const until = (frames: ConsoleFrame[]) => frames.filter((f) => f.n <= upTo);
+      const missed = until(all.frames).filter((f) => f.n > seen).map((f) => f.n);
+      expect(until(again.frames).map((f) => f.n)).toEqual(missed);
       expect(again.frames.every((f) => f.n > seen)).toBe(true);
       expect(again.frames.map((f) => f.type)).toContain("alert.pressed");
       // The first console's events and the missed ones together are the whole log after its snapshot, without a gap.
-      const snapshotN = first.frames[0]!.n;
-      expect(first.frames[0]!.type).toBe("snapshot");
-      expect([...first.frames.slice(1).map((f) => f.n), ...missed]).toEqual(all.frames.filter((f) => f.n > snapshotN).map((f) => f.n));
+      const snapshotN = firstSeen[0]!.n;
+      expect(firstSeen[0]!.type).toBe("snapshot");
+      expect([...firstSeen.slice(1).map((f) => f.n), ...missed]).toEqual(until(all.frames).filter((f) => f.n > snapshotN).map((f) => f.n));
       await again.close();
       await all.close();
     } finally {

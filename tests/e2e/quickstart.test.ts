@@ -1,5 +1,5 @@
 /**
- * Issue 2: the README's quick start works on a fresh clone. Clones this repository's HEAD into a
+ * The README's quick start works on a fresh clone. Clones this repository's HEAD into a
  * temp dir, runs the first command (`bash scripts/start.sh`, on free ports), presses the demo
  * button the banner suggests, and stops it with SIGTERM. (The second command is what CI runs.)
  */

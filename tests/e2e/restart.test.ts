@@ -1,4 +1,4 @@
-/** Issue 2: restarting the gateway on the same data dir keeps every alert. */
+/** Restarting the gateway on the same data dir keeps every alert. */
 import { afterEach, expect, it } from "vitest";
 import type { AlertView } from "@helpkey/shared";
 import { createHousehold } from "../helpers/community";
@@ -36,7 +36,7 @@ it("stops with a console connected: the console is told the server is going away
     con.once("error", reject);
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => con.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
-  // before the fix, app.close() waited for this WebSocket forever (until the bench's SIGKILL)
+  // a console socket must not hold the close open: it is told the server is going away
   await sys.close();
   expect(await closed).toEqual({ code: 1001, reason: "server shutting down" });
 });

@@ -1,4 +1,4 @@
-/** Issue 3: Twilio webhooks verify X-Twilio-Signature; a retried callback changes nothing twice. */
+/** Twilio webhooks verify X-Twilio-Signature; a retried callback changes nothing twice. */
 import twilio from "twilio";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { NotificationView } from "@helpkey/shared";

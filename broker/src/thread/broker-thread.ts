@@ -1,15 +1,14 @@
 /**
- * The embedded broker on its own thread (issue 4). One event loop carried the broker's 19,000
- * device sockets and the gateway's work (ingest, console, outbox, webhooks): at 1,000 presses/s
- * it was saturated and acks waited behind everything else (bench profile: the broker alone a
- * quarter of the loop). Here aedes, its sockets and its policies run in a worker thread of the same
- * process; the gateway stays an ordinary MQTT client of it (DESIGN.md "Parts"), over TCP as with
- * an external broker.
+ * The embedded broker on its own thread, so that a district's device sockets and the gateway's
+ * work (ingest, console, outbox, webhooks) do not share one event loop and acks do not wait behind
+ * everything else. aedes, its sockets and its policies run in a worker thread of the same process;
+ * the gateway stays an ordinary MQTT client of it, over TCP as with an external broker.
  *
  * What crosses the thread boundary: each CONNECT's credentials (checked by the injected
  * `authenticate`, on the main thread), log lines (re-logged through the main logger), the metrics
  * text on each scrape, disconnect requests, the device count. A thread that dies is started again
  * on the same port: devices reconnect as after a restart, and the gateway's link with them.
+ * It keeps its own thread handling, apart from the gateway's worker host: the broker package cannot depend on the gateway.
  */
 import { Worker } from "node:worker_threads";
 import type { BrokerOptions, HkBroker } from "../types";

@@ -1,16 +1,19 @@
 /**
- * One alert (issue 5, "Alert page"): household, device, every contact's notification timeline live,
+ * One alert, led by who is going (see who-is-going.ts): household, device, every contact's notification timeline live,
  * the audit trail, and the actions: acknowledge, dispatch patrol (pick a member: SMS + link), on site,
  * resolve with outcome and note, cancel. Keys: a, d, o, r, x (see shortcuts.ts).
  */
-import type { ConsoleEvent, Outcome } from "@helpkey/shared";
+import type { Outcome } from "@helpkey/shared";
 import { act, dispatchPatrol, type Action } from "../actions";
 import { api, ApiError } from "../api";
 import { age, h, mount } from "../dom";
 import { place, t, type StringKey } from "../i18n";
+import { isOnline } from "../live";
 import type { PatrolMember, Report } from "../types";
 import { deviceBlock, householdBlock, respondersBlock } from "./facts";
 import { auditTrail, contactTimelines } from "./timeline";
+import { goingLine } from "./going-line";
+import { residentCard } from "./resident-card";
 import { debounce, type View, type ViewContext } from "./view";
 
 const allowed: Record<Action, string[]> = {
@@ -29,7 +32,7 @@ export function alertPage(ctx: ViewContext, alertId: number, initialKey: string 
     (["real", "false_alarm", "test"] as Outcome[]).map((o) => h("option", { value: o }, t(`o_${o}` as StringKey))));
   const note = h("input", { class: "note-input", placeholder: t("note"), maxlength: 1000 });
 
-  const can = (a: Action) => report !== null && allowed[a].includes(report.alert.state);
+  const can = (a: Action) => report !== null && isOnline() && allowed[a].includes(report.alert.state);
   const doDispatch = () => {
     if (!can("dispatch")) return;
     const id = Number(patrolSel.value);
@@ -62,6 +65,7 @@ export function alertPage(ctx: ViewContext, alertId: number, initialKey: string 
     mount(head,
       h("button", { class: "btn back", onclick: () => ctx.go("#/queue") }, "← ", t("aBack")),
       h("h1", {}, `${t(`k_${a.kind}` as StringKey)} #${a.id} — ${place(a.address)}`),
+      goingLine(a, report.notifications, Date.now(), "alert-going"),
       h("span", { class: `badge s-${a.state}`, id: "alert-state" }, t(`s_${a.state}` as StringKey), a.acknowledgedBy ? ` · ${t("ackBy", { by: a.acknowledgedBy })}` : ""),
       live ? h("span", { class: "age" }, `${t("ageLabel")} ${age(Date.now() - a.firstPressAt)}`) : h("span", { class: "muted" }, a.outcome ? t(`o_${a.outcome}` as StringKey) : ""),
       a.pressCount > 1 ? h("span", { class: "presses" }, t("presses", { n: a.pressCount })) : null,
@@ -70,7 +74,7 @@ export function alertPage(ctx: ViewContext, alertId: number, initialKey: string 
     actions.querySelectorAll<HTMLButtonElement>("button[data-action]").forEach((b) => (b.disabled = !can(b.dataset.action as Action)));
     mount(body,
       h("div", { class: "cols" },
-        h("div", { class: "col" }, householdBlock(report), deviceBlock(report), respondersBlock(report)),
+        h("div", { class: "col" }, householdBlock(report), residentCard(report), deviceBlock(report), respondersBlock(report)),
         h("div", { class: "col wide" }, h("section", { class: "box" }, h("h3", {}, t("contacts")), contactTimelines(report))),
       ),
       h("section", { class: "box" }, h("h3", {}, t("audit"), " ", h("a", { href: `#/report/${alertId}` }, t("aReport"))), auditTrail(report)),
@@ -116,8 +120,11 @@ export function alertPage(ctx: ViewContext, alertId: number, initialKey: string 
   }, 1000);
   return {
     el,
-    update(e: ConsoleEvent | null) {
-      if (!e || e.alert?.id === alertId || e.notification?.alertId === alertId) refresh();
+    update(c) {
+      if (c.full || c.ids.has(alertId)) refresh();
+    },
+    setLive() {
+      actions.querySelectorAll<HTMLButtonElement>("button[data-action]").forEach((b) => (b.disabled = !can(b.dataset.action as Action)));
     },
     key: handleKey,
     destroy: () => clearInterval(tick),

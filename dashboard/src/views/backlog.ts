@@ -10,7 +10,7 @@ import { api } from "../api";
 import { clock, h, mount } from "../dom";
 import { t } from "../i18n";
 import { store } from "../store";
-import { debounce } from "./view";
+import { debounce, hasEvent } from "./view";
 
 const REFRESH_WHILE_WAITING_MS = 30_000;
 
@@ -49,8 +49,8 @@ export function backlogBar(): HTMLElement {
     timer = waiting.length > 0 ? setTimeout(() => void load(), REFRESH_WHILE_WAITING_MS) : null;
   };
   const refresh = debounce(() => void load(), 1000);
-  const unsubscribe = store.subscribe((e) => {
-    if (!e || e.type === "notification.updated") refresh();
+  const unsubscribe = store.subscribe((c) => {
+    if (hasEvent(c, (e) => e.type === "notification.updated")) refresh();
   });
   void load();
   return el;

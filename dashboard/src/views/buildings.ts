@@ -1,5 +1,5 @@
 /**
- * The building view (issue 5, point 4): each building's units as columns of household cells,
+ * The building view: each building's units as columns of household cells,
  * coloured by a live alert (red; amber once claimed; green for service) or device trouble.
  * A cell with an alert opens it.
  */
@@ -7,7 +7,7 @@ import { api } from "../api";
 import { h, mount } from "../dom";
 import { t, type StringKey } from "../i18n";
 import type { GridBuilding, GridCell } from "../types";
-import { debounce, type View, type ViewContext } from "./view";
+import { debounce, hasEvent, type View, type ViewContext } from "./view";
 
 function cellClass(c: GridCell): string {
   if (c.alert) return c.alert.kind === "service" ? "cell-service" : c.alert.state === "open" ? "cell-alert" : "cell-claimed";
@@ -41,5 +41,5 @@ export function buildingsView(ctx: ViewContext): View {
   };
   const refresh = debounce(() => void load(), 300);
   void load();
-  return { el, update: (e) => { if (!e || e.type !== "notification.updated") refresh(); } };
+  return { el, update: (c) => { if (hasEvent(c, (e) => e.type !== "notification.updated")) refresh(); } };
 }

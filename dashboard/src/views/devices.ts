@@ -7,7 +7,7 @@ import { api, query } from "../api";
 import { dateTime, h, mount } from "../dom";
 import { place, t, type StringKey } from "../i18n";
 import type { DeviceHealthRow, GridBuilding, Health } from "../types";
-import { debounce, type View } from "./view";
+import { debounce, hasEvent, type View } from "./view";
 
 const healths: Health[] = ["offline", "never_seen", "low_battery", "online"];
 
@@ -46,5 +46,5 @@ export function devicesView(): View {
   healthSel.addEventListener("change", () => void load());
   const refresh = debounce(() => void load(), 300);
   void load();
-  return { el, update: (e) => { if (!e || e.type === "device.status" || e.type === "alert.created") refresh(); } };
+  return { el, update: (c) => { if (hasEvent(c, (e) => e.type === "device.status" || e.type === "alert.created")) refresh(); } };
 }

@@ -1,5 +1,5 @@
 /**
- * History (issue 5, point 5): search every alert by date, building, household (room or resident
+ * History: search every alert by date, building, household (room or resident
  * name), kind and outcome; each row opens its incident report. The filters live in the URL hash,
  * so a search can be bookmarked or handed to the next shift.
  */
@@ -13,8 +13,33 @@ import type { View, ViewContext } from "./view";
 const kinds = ["emergency", "medical", "fire", "intrusion", "service"];
 const outcomeList = ["real", "false_alarm", "test"];
 
-/** A date input's value at local midnight, as epoch ms. */
-const dayStart = (v: string) => (v ? new Date(`${v}T00:00:00`).getTime() : undefined);
+/**
+ * A day as people of both languages write it, year first (2026-12-07, 2026/12/7, 2026年12月7日), or
+ * null. A text field, not <input type=date>: the browser draws that in its own UI locale (mm/dd/yyyy
+ * on an English Chromium) whatever the page's language.
+ */
+export function isoDay(v: string): string | null {
+  const m = /^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$/.exec(v);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(y, mo - 1, d);
+  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** A date field's day at local midnight, as epoch ms. */
+const dayStart = (v: string) => {
+  const day = isoDay(v);
+  return day ? new Date(`${day}T00:00:00`).getTime() : undefined;
+};
+
+function dateField(): HTMLInputElement {
+  const el = h("input", { type: "text", inputmode: "numeric", autocomplete: "off", class: "date-field", placeholder: t("datePlaceholder"), maxlength: 12 });
+  el.addEventListener("input", () => el.setCustomValidity(el.value.trim() && !isoDay(el.value) ? t("dateInvalid") : ""));
+  // shown back the way both languages read it unambiguously
+  el.addEventListener("change", () => isoDay(el.value) && (el.value = isoDay(el.value)!));
+  return el;
+}
 
 export function historyView(ctx: ViewContext, params: URLSearchParams): View {
   const field = (name: string, el: HTMLInputElement | HTMLSelectElement) => {
@@ -22,8 +47,8 @@ export function historyView(ctx: ViewContext, params: URLSearchParams): View {
     el.value = params.get(name) ?? "";
     return h("label", {}, h("span", {}, t(({ from: "from", to: "to", buildingId: "building", q: "roomOrName", kind: "colKind", outcome: "colOutcome" } as Record<string, StringKey>)[name]!)), el);
   };
-  const from = h("input", { type: "date" });
-  const to = h("input", { type: "date" });
+  const from = dateField();
+  const to = dateField();
   const building = h("select", {}, h("option", { value: "" }, t("allBuildings")));
   const q = h("input", { type: "search", placeholder: t("roomOrName") });
   const kind = h("select", {}, h("option", { value: "" }, t("anyKind")), kinds.map((k) => h("option", { value: k }, t(`k_${k}` as StringKey))));

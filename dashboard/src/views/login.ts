@@ -1,6 +1,7 @@
-/** Log in (issue 5, point 1). The password goes to the gateway once; the session lives in an httpOnly cookie. */
+/** Log in. The password goes to the gateway once; the session lives in an httpOnly cookie. */
 import { api, ApiError } from "../api";
 import { h } from "../dom";
+import { askNotificationPermission } from "../desktop-notify";
 import { currentLang, setLang, t } from "../i18n";
 import type { Me } from "../types";
 
@@ -18,6 +19,8 @@ export function loginView(onDone: (me: Me) => void): HTMLElement {
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
+    // Asked inside the click, when browsers show the question; an alarm must reach a minimised console.
+    askNotificationPermission();
     error.textContent = "";
     api("POST", "/api/session", { username: user.value.trim(), password: pass.value })
       .then(() => api<Me>("GET", "/api/session"))

@@ -24,9 +24,14 @@ export function phoneBanner(): HTMLElement {
     el.className = `phone-banner ${p.ok ? "demo" : "down"}`;
     el.dataset.state = p.ok ? p.mode : "down";
     const since = new Date(p.since).toLocaleTimeString(currentLang(), { hour: "2-digit", minute: "2-digit" });
-    mount(el, p.ok ? t("phoneEmulator") : t("phoneDown", { since, problem: p.problem ?? "" }));
+    const panel = p.ok && p.mode === "emulator" && panelUrl ? [" ", h("a", { href: panelUrl, target: "_blank", rel: "noopener", id: "phones-panel-link" }, t("phonesPanelLink"))] : [];
+    mount(el, p.ok ? t("phoneEmulator") : t("phoneDown", { since, problem: p.problem ?? "" }), ...panel);
   };
-  const load = () => void api<{ phone: PhoneStatus }>("GET", "/api/system").then((r) => show(r.phone)).catch(() => undefined);
+  let panelUrl: string | null = null;
+  const load = () => void api<{ phone: PhoneStatus; phonesPanel: string | null }>("GET", "/api/system").then((r) => {
+    panelUrl = r.phonesPanel;
+    show(r.phone);
+  }).catch(() => undefined);
   load();
   const timer = setInterval(() => (el.isConnected ? load() : clearInterval(timer)), POLL_MS);
   onStatus((s) => s === "live" && el.isConnected && load());

@@ -1,17 +1,27 @@
 /**
- * The live queue (issue 5, "Live queue"): open and in-progress alerts, most urgent kind first, then
- * oldest. Age colours while unclaimed (amber from 60 s, red from 120 s), press count, kind colour
- * (emergencies red, service green). j/k select, Enter opens, a acknowledges.
+ * The live queue, in lanes: alarms that need a person (loud: their kind's colour and icon, a pulse
+ * while nobody has claimed them), service requests (calm, their own lane), and a lane kept for
+ * technical alerts. In each lane: unclaimed first, then the most urgent kind, then the oldest.
+ * Each card leads with who is going. j/k select, Enter opens, a acknowledges.
+ *
+ * Rendering is keyed and incremental: a card is rebuilt only when its alert changed, cards are
+ * moved rather than re-created when the order changes, and a lane shows its first LANE_PAGE alerts
+ * with an "N more" button, so a storm of events or thousands of open alerts stay responsive.
  */
 import type { AlertView } from "@helpkey/shared";
 import { act } from "../actions";
-import { age, clock, h, mount } from "../dom";
+import { age, clock, h } from "../dom";
 import { place, t, type StringKey } from "../i18n";
-import { store } from "../store";
+import { isOnline } from "../live";
+import { needsSomeone, store, type Change } from "../store";
+import { goingLine } from "./going-line";
+import { kindIcon } from "./kind-icon";
 import type { View, ViewContext } from "./view";
 
 export const AMBER_AFTER_MS = 60_000;
 export const RED_AFTER_MS = 120_000;
+/** Cards a lane shows before its "more" button; a storm of 500 fits on the first page. */
+const LANE_PAGE = 500;
 
 /** The age colour: only an unclaimed alert grows amber, then red. */
 export function ageClass(a: AlertView, now: number): string {
@@ -20,16 +30,40 @@ export function ageClass(a: AlertView, now: number): string {
   return waited >= RED_AFTER_MS ? "age-red" : waited >= AMBER_AFTER_MS ? "age-amber" : "age-new";
 }
 
+type LaneName = "urgent" | "service" | "technical";
+interface Lane {
+  name: LaneName;
+  el: HTMLElement;
+  list: HTMLElement;
+  more: HTMLButtonElement;
+  count: HTMLElement;
+  limit: number;
+  shown: AlertView[];
+}
+
 let selected: number | null = null;
 
 export function queueView(ctx: ViewContext): View {
-  const list = h("div", { class: "queue", id: "queue" });
-  const el = h("section", { class: "view view-queue" }, list);
+  const makeLane = (name: LaneName, title: StringKey): Lane => {
+    const list = h("div", { class: "lane-list" });
+    const count = h("span", { class: "lane-count" });
+    const lane: Lane = { name, list, count, limit: LANE_PAGE, shown: [], el: h("section"), more: h("button") };
+    lane.more = h("button", { class: "btn more", "data-more": name, hidden: true, onclick: () => ((lane.limit += LANE_PAGE), render({ full: false, ids: new Set(), events: [] })) });
+    lane.el = h("section", { class: `lane lane-${name}`, id: `lane-${name}`, "data-lane": name, hidden: true }, h("h3", { class: "lane-title" }, name === "urgent" ? null : kindIcon(name === "service" ? "service" : "technical"), t(title), " ", count), list, lane.more);
+    return lane;
+  };
+  const lanes = [makeLane("urgent", "laneUrgent"), makeLane("service", "serviceQueue"), makeLane("technical", "laneTechnical")];
+  const empty = h("p", { class: "empty" }, t("queueEmpty"));
+  const root = h("div", { class: "queue", id: "queue" }, empty, lanes.map((l) => l.el));
+  const el = h("section", { class: "view view-queue" }, root);
+  const cards = new Map<number, { el: HTMLElement; a: AlertView }>();
 
-  const card = (a: AlertView) => {
+  const card = (a: AlertView, now: number) => {
     const addr = a.address;
+    const claimed = a.state !== "open";
+    const online = isOnline();
     return h("article", {
-      class: `card kind-${a.kind} state-${a.state} ${ageClass(a, Date.now())}${a.id === selected ? " selected" : ""}`,
+      class: `card kind-${a.kind} state-${a.state} ${ageClass(a, now)}${needsSomeone(a) ? (a.kind === "service" ? " needs-calm" : " needs") : ""}${a.id === selected ? " selected" : ""}`,
       "data-alert-id": a.id, "data-state": a.state, "data-kind": a.kind, tabindex: 0,
       onclick: (e: Event) => {
         if ((e.target as HTMLElement).closest("button")) return;
@@ -37,57 +71,110 @@ export function queueView(ctx: ViewContext): View {
         ctx.go(`#/alert/${a.id}`);
       },
     },
+      h("div", { class: "card-icon" }, kindIcon(a.kind)),
       h("div", { class: "card-kind" }, t(`k_${a.kind}` as StringKey)),
       h("div", { class: "card-main" },
+        goingLine(a, store.notifications(a.id), now),
         h("h2", {}, `#${a.id} · ${place(addr)}`),
         h("div", { class: "card-who" }, a.residents.join("、") || "—", a.pressCount > 1 ? h("span", { class: "presses" }, ` · ${t("presses", { n: a.pressCount })}`) : null),
         h("div", { class: "muted" }, `${clock(a.firstPressAt)} · ${addr.community}`),
       ),
-      h("div", { class: "card-age" }, h("small", {}, t("ageLabel")), h("b", { "data-since": a.firstPressAt }, age(Date.now() - a.firstPressAt))),
+      h("div", { class: "card-age" }, h("small", {}, t("ageLabel")), h("b", { "data-since": a.firstPressAt }, age(now - a.firstPressAt))),
       h("div", { class: "card-state" }, t(`s_${a.state}` as StringKey), a.acknowledgedBy ? h("div", { class: "muted" }, t("ackBy", { by: a.acknowledgedBy })) : null),
       h("div", { class: "card-actions" },
-        a.state === "open" ? h("button", { class: "btn primary", "data-action": "acknowledge", onclick: () => void act(a.id, "acknowledge") }, t("aAcknowledge")) : null,
+        !claimed ? h("button", { class: "btn primary", "data-action": "acknowledge", disabled: !online, onclick: () => void act(a.id, "acknowledge") }, t("aAcknowledge")) : null,
         h("button", { class: "btn", "data-action": "open", onclick: () => ctx.go(`#/alert/${a.id}`) }, t("aOpen")),
       ),
     );
   };
 
-  const render = () => {
+  /** Puts `els` in `parent` in this order, moving only what is out of place; drops the rest. */
+  const place_ = (parent: HTMLElement, els: HTMLElement[]) => {
+    let cursor = parent.firstElementChild;
+    for (const e of els) {
+      if (e === cursor) cursor = cursor.nextElementSibling;
+      else parent.insertBefore(e, cursor);
+    }
+    while (cursor) {
+      const next = cursor.nextElementSibling;
+      cursor.remove();
+      cursor = next;
+    }
+  };
+
+  const render = (c: Change) => {
     const q = store.queue();
-    if (selected !== null && !q.some((a) => a.id === selected)) selected = null;
-    mount(list, q.length ? q.map(card) : h("p", { class: "empty" }, t("queueEmpty")));
+    const now = Date.now();
+    if (selected !== null && !store.alerts.has(selected)) selected = null;
+    const byLane: Record<LaneName, AlertView[]> = { urgent: [], service: [], technical: [] };
+    for (const a of q) byLane[a.kind === "service" ? "service" : "urgent"].push(a);
+    const keep = new Set<number>();
+    for (const lane of lanes) {
+      const all = byLane[lane.name];
+      lane.shown = all.slice(0, lane.limit);
+      const els = lane.shown.map((a) => {
+        keep.add(a.id);
+        const old = cards.get(a.id);
+        if (old && old.a === a && !c.full && !c.ids.has(a.id)) return old.el;
+        const fresh = card(a, now);
+        cards.set(a.id, { el: fresh, a });
+        if (old?.el.parentNode) old.el.replaceWith(fresh);
+        return fresh;
+      });
+      place_(lane.list, els);
+      lane.el.hidden = all.length === 0;
+      lane.count.textContent = String(all.length);
+      lane.more.hidden = all.length <= lane.shown.length;
+      if (!lane.more.hidden) lane.more.textContent = t("showMore", { n: all.length - lane.shown.length });
+    }
+    for (const [id, entry] of cards) {
+      if (keep.has(id)) continue;
+      entry.el.remove();
+      cards.delete(id);
+    }
+    empty.hidden = q.length > 0;
   };
 
   // Ages tick every second without rebuilding the cards (a click must never land on a moving target).
   const tick = setInterval(() => {
     const now = Date.now();
-    list.querySelectorAll<HTMLElement>(".card").forEach((c) => {
-      const a = store.alerts.get(Number(c.dataset.alertId));
-      if (!a) return;
+    for (const { el: c, a } of cards.values()) {
       c.querySelector(".card-age b")!.textContent = age(now - a.firstPressAt);
-      c.classList.remove("age-new", "age-amber", "age-red", "age-claimed");
-      c.classList.add(ageClass(a, now));
-    });
+      const cls = ageClass(a, now);
+      if (!c.classList.contains(cls)) {
+        c.classList.remove("age-new", "age-amber", "age-red", "age-claimed");
+        c.classList.add(cls);
+      }
+    }
   }, 1000);
 
+  const visible = () => lanes.flatMap((l) => l.shown);
+  const select = (id: number | null) => {
+    if (selected !== null) cards.get(selected)?.el.classList.remove("selected");
+    selected = id;
+    const entry = id === null ? undefined : cards.get(id);
+    entry?.el.classList.add("selected");
+    entry?.el.scrollIntoView({ block: "nearest" });
+  };
   const move = (step: number) => {
-    const q = store.queue();
+    const q = visible();
     if (!q.length) return;
     const i = q.findIndex((a) => a.id === selected);
-    selected = q[Math.max(0, Math.min(q.length - 1, i < 0 ? 0 : i + step))]!.id;
-    render();
-    list.querySelector(".card.selected")?.scrollIntoView({ block: "nearest" });
+    select(q[Math.max(0, Math.min(q.length - 1, i < 0 ? 0 : i + step))]!.id);
   };
 
-  render();
+  render({ full: true, ids: new Set(), events: [] });
   return {
     el,
     update: render,
+    setLive(on) {
+      root.querySelectorAll<HTMLButtonElement>("button[data-action=acknowledge]").forEach((b) => (b.disabled = !on));
+    },
     destroy: () => clearInterval(tick),
     key(k) {
       if (k === "j" || k === "ArrowDown") return move(1), true;
       if (k === "k" || k === "ArrowUp") return move(-1), true;
-      const target = selected ?? store.queue()[0]?.id;
+      const target = selected ?? visible()[0]?.id;
       if (target === undefined) return false;
       if (k === "Enter") return ctx.go(`#/alert/${target}`), true;
       if (k === "a") return void act(target, "acknowledge"), true;

@@ -3,10 +3,11 @@
  * navigation, the live indicator, the language switch, the user. Counters come from the live store,
  * device trouble from the health board, refreshed by `device.status` events.
  */
+import { countAlerts, enableSound, onSoundChange, soundBlocked } from "../alarm";
 import { api } from "../api";
-import { h, mount } from "../dom";
+import { clock, h, mount } from "../dom";
 import { currentLang, setLang, t } from "../i18n";
-import { soundBlocked } from "../alarm";
+import { liveState, type Status } from "../live";
 import { store } from "../store";
 import type { Health, Me } from "../types";
 import { backlogBar } from "./backlog";
@@ -17,7 +18,7 @@ export interface Shell {
   el: HTMLElement;
   main: HTMLElement;
   update(deviceEvent: boolean): void;
-  setLive(on: boolean): void;
+  setLive(s: Status, since: number | null): void;
   setRoute(name: string): void;
 }
 
@@ -28,7 +29,12 @@ export function shell(me: Me, logout: () => void): Shell {
   const live = h("span", { class: "live", id: "live-status" });
   const nav = h("nav", {}, ([["queue", "navQueue", "1"], ["devices", "navDevices", "2"], ["buildings", "navBuildings", "3"], ["history", "navHistory", "4"]] as const)
     .map(([r, key, k]) => h("a", { href: `#/${r}`, "data-route": r }, t(key), h("kbd", {}, k))));
-  const banner = h("div", { class: "sound-banner", id: "sound-banner", hidden: true }, t("soundBlocked"));
+  // One click on the bar is the gesture the browser waits for; it hides itself once sound plays.
+  const banner = h("button", { class: "sound-banner", id: "sound-banner", hidden: true, onclick: enableSound }, t("soundBlocked"));
+  const stopSound = onSoundChange(() => {
+    if (el.isConnected) banner.hidden = !soundBlocked();
+    else stopSound();
+  });
   const main = h("main", { id: "main" });
   const el = h("div", { class: "console" },
     h("header", { class: "top" },
@@ -49,18 +55,20 @@ export function shell(me: Me, logout: () => void): Shell {
   }, 500);
 
   const update = (deviceEvent: boolean) => {
-    const q = store.queue();
-    set("unclaimed", q.filter((a) => a.state === "open" && a.kind !== "service").length);
-    set("progress", q.filter((a) => a.state !== "open").length);
-    set("service", q.filter((a) => a.state === "open" && a.kind === "service").length);
+    const c = countAlerts(store.queue());
+    set("unclaimed", c.unclaimed);
+    set("progress", c.inProgress);
+    set("service", c.service);
     banner.hidden = !soundBlocked();
     if (deviceEvent) loadDevices();
   };
-  const setLive = (on: boolean) => {
+  const setLive = (s: Status, since: number | null) => {
+    const on = s === "live";
     live.className = `live ${on ? "on" : "off"}`;
-    mount(live, on ? t("live") : t("offline"));
+    mount(live, on ? t("live") : since ? t("offlineSinceLive", { t: clock(since, false) }) : t("offline"));
   };
-  setLive(false);
+  const now = liveState();
+  setLive(now.status, now.since);
   update(true);
   return {
     el, main, update, setLive,

@@ -1,11 +1,14 @@
-/** What the router holds: a mounted view that hears live events and keys until it is replaced. */
+/** What the router holds: a mounted view that hears live changes and keys until it is replaced. */
 import type { ConsoleEvent } from "@helpkey/shared";
+import type { Change } from "../store";
 import type { Me } from "../types";
 
 export interface View {
   el: HTMLElement;
-  /** A live event (null: a snapshot or a local change). */
-  update?(e: ConsoleEvent | null): void;
+  /** What changed in the live store since the last frame (full: a snapshot or a reset). */
+  update?(c: Change): void;
+  /** The console went live or lost its connection: actions are possible only while live. */
+  setLive?(on: boolean): void;
   /** A key the global shortcuts left to the view; true when handled. */
   key?(k: string): boolean;
   destroy?(): void;
@@ -14,6 +17,11 @@ export interface View {
 export interface ViewContext {
   me: Me;
   go(hash: string): void;
+}
+
+/** True when the change is a snapshot or has an event of one of these types. */
+export function hasEvent(c: Change, test: (e: ConsoleEvent) => boolean): boolean {
+  return c.full || c.events.some(test);
 }
 
 /** Coalesces bursts of events (a cascade sends many) into one refetch. */

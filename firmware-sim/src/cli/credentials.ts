@@ -1,4 +1,4 @@
-/** The device credentials file: the JSON that POST /api/devices returned (DESIGN.md "HTTP API"). */
+/** The device credentials file: the JSON that POST /api/devices returned. */
 import { readFileSync } from "node:fs";
 import { createdDeviceSchema, type CreatedDevice } from "@helpkey/shared";
 import { UsageError } from "./usage";

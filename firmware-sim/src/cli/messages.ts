@@ -39,7 +39,7 @@ exit codes: 0 ok, 1 no ack / no connection in time, 2 usage error, 3 refused or 
   pressHelp: `usage: pnpm press --id ID --secret SECRET [options]
        pnpm press --credentials device.json [options]
 
-Presses the help button of an emulated device (DESIGN.md "Device protocol"): publishes the alarm
+Presses the help button of an emulated device (docs/device-protocol.md): publishes the alarm
 with the next seq, re-sends it every 2, 4, 8 … 30 s until the system acks it, and prints the ack.
 
 options:
@@ -115,7 +115,7 @@ const zh: Messages = {
   pressHelp: `用法：pnpm press --id 设备号 --secret 密钥 [选项]
       pnpm press --credentials device.json [选项]
 
-按下模拟设备的求助键（DESIGN.md“设备协议”）：以下一个序号发布警报，每 2、4、8 … 30 秒重发，
+按下模拟设备的求助键（见 docs/device-protocol.md）：以下一个序号发布警报，每 2、4、8 … 30 秒重发，
 直到系统回执，然后打印回执。
 
 选项：

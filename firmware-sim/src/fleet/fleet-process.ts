@@ -1,7 +1,7 @@
 /**
  * One fleet process: N light devices (light-device.ts) on one source address, driven over IPC
- * (protocol.ts). A process here holds at most 20,000 open files and one source address about 28k
- * connections (TOOLCHAIN.md), so big fleets are several of these. Started with `fork()`.
+ * (protocol.ts). A process holds at most 20,000 open files on the bench machines and one source
+ * address about 28k connections, so big fleets are several of these. Started with `fork()`.
  */
 import { fleetDeviceId, fleetSecret } from "./credentials";
 import { hrNow, LightDevice, type LightDeviceHooks } from "./light-device";

@@ -1,6 +1,8 @@
 /**
- * A lightweight emulated help button for fleets: the device rules of DESIGN.md "Device protocol" on
- * the paths a benchmark measures, without mqtt.js (see mqtt-codec.ts for why):
+ * A lightweight emulated help button for fleets: the device rules of docs/device-protocol.md on the
+ * paths a benchmark measures. A fleet of 19,000 shares two cores with the server it measures, so each
+ * device is a socket, an mqtt-packet parser and a handful of fields rather than an mqtt.js client
+ * with its own timers and stores:
  * - client id = username = device id, password = the secret; Last Will `{online:false}` on its
  *   status topic (QoS 1, retained); clean session, keepalive (default 60 s) with PINGREQ;
  * - on every connect: status `{online:true,…}` (QoS 1, retained), then SUBSCRIBE to its own `ack`
@@ -8,14 +10,15 @@
  * - `seq` strictly increasing per device (kept by the fleet process for its whole life); an alarm is
  *   republished (same seq, new packet id) every 2, 4, 8, … s capped at 30 s until an `ack` with that
  *   seq arrives; incoming QoS 1 messages are PUBACKed;
- * - reconnects with doubling backoff and random jitter (backoff.ts, as createSimDevice).
+ * - reconnects with doubling backoff and random jitter (retry-policies.ts, as createSimDevice).
  * Not emulated: persistence of seq/queue to disk across *process* restarts (the fleet process lives
  * for the whole benchmark), `cmd` handling beyond acknowledging it, TLS and WebSocket transports.
  */
 import { connect as netConnect, type Socket } from "node:net";
 import { topics, type AckPayload } from "@helpkey/shared";
-import { reconnectDelayMs, retransmitDelayMs, ALARM_RETRANSMIT, type ReconnectPolicy } from "../backoff";
-import { DISCONNECT, FrameReader, PacketType, PINGREQ, decodePublish, encodeConnect, encodePuback, encodePublish, encodeSubscribe, type Frame } from "./mqtt-codec";
+import { backoffMs } from "@helpkey/shared/backoff";
+import { generate, parser, type Packet } from "mqtt-packet";
+import { ALARM_RETRANSMIT, RECONNECT } from "../retry-policies";
 
 /** Wall-clock milliseconds with sub-millisecond resolution; comparable across processes on one machine. */
 export const hrNow = (): number => performance.timeOrigin + performance.now();
@@ -48,7 +51,8 @@ interface Pending {
 
 const STATUS = JSON.stringify({ online: true, battery: 100, fw: "helpkey-fleet/1.0", power: "mains" });
 const WILL = JSON.stringify({ online: false });
-const RECONNECT: ReconnectPolicy = { baseMs: 1_000, capMs: 30_000, jitterMs: 1_000 };
+const PINGREQ = generate({ cmd: "pingreq" });
+const DISCONNECT = generate({ cmd: "disconnect" });
 /** No CONNACK within this (a SYN lost in a full backlog, a stuck broker): give up and back off (as createSimDevice). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -67,7 +71,6 @@ export class LightDevice {
   pingTimeouts = 0;
   lastTxAt = 0;
   pingSince = 0;
-  #reader = new FrameReader();
   #packetId = 0;
   #failures = 0;
   #stopped = true;
@@ -148,35 +151,37 @@ export class LightDevice {
       if (!this.ready && this.socket === s) s.destroy();
     }, CONNECT_TIMEOUT_MS);
     s.once("close", () => clearTimeout(connectTimer));
-    this.#reader = new FrameReader();
+    // a parser per connection: a new one after a reconnect holds none of the old bytes
+    const packets = parser({ protocolVersion: 4 });
+    packets.on("packet", this.#onPacket);
+    packets.on("error", () => s.destroy());
     s.on("connect", () => {
-      this.#write(encodeConnect({
-        clientId: this.id, username: this.id, password: this.secret, keepaliveS: this.keepaliveS,
-        will: { topic: this.topicStatus, payload: WILL, qos: 1, retain: true },
+      this.#write(generate({
+        cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, keepalive: this.keepaliveS,
+        clientId: this.id, username: this.id, password: Buffer.from(this.secret),
+        will: { topic: this.topicStatus, payload: Buffer.from(WILL), qos: 1, retain: true },
       }));
     });
-    s.on("data", (chunk: Buffer) => {
-      if (!this.#reader.push(chunk, this.#onFrame)) s.destroy();
-    });
+    s.on("data", (chunk: Buffer) => void packets.parse(chunk));
     s.on("error", () => undefined); // "close" follows
     s.on("close", () => this.#onClose(ep, s));
   }
 
-  #onFrame = (f: Frame): void => {
-    switch (f.type) {
-      case PacketType.CONNACK: {
-        const rc = f.body[1] ?? 255;
+  #onPacket = (packet: Packet): void => {
+    switch (packet.cmd) {
+      case "connack": {
+        const rc = packet.returnCode ?? 255;
         if (rc !== 0) {
           this.hooks.refused(this, rc);
           this.socket?.destroy();
           return;
         }
-        // DESIGN.md: status on every connect, then own ack and cmd, then the pending queue.
-        this.#write(encodePublish(this.topicStatus, STATUS, this.#nextId(), { retain: true }));
-        this.#write(encodeSubscribe(this.#nextId(), [this.topicAck, this.topicCmd]));
+        // status on every connect, then own ack and cmd, then the pending queue
+        this.#write(generate({ cmd: "publish", topic: this.topicStatus, payload: STATUS, qos: 1, messageId: this.#nextId(), retain: true, dup: false }));
+        this.#write(generate({ cmd: "subscribe", messageId: this.#nextId(), subscriptions: [{ topic: this.topicAck, qos: 1 }, { topic: this.topicCmd, qos: 1 }] }));
         return;
       }
-      case PacketType.SUBACK: {
+      case "suback": {
         if (this.ready) return;
         this.#failures = 0;
         this.ready = true;
@@ -184,13 +189,12 @@ export class LightDevice {
         for (const [seq, p] of this.pending) this.#publishAlarm(seq, p);
         return;
       }
-      case PacketType.PUBLISH: {
-        const m = decodePublish(f);
-        if (m.qos > 0) this.#write(encodePuback(m.packetId));
-        if (m.topic === this.topicAck) this.#onAck(m.payload);
+      case "publish": {
+        if (packet.qos > 0) this.#write(generate({ cmd: "puback", messageId: packet.messageId! }));
+        if (packet.topic === this.topicAck) this.#onAck(packet.payload);
         return;
       }
-      case PacketType.PINGRESP:
+      case "pingresp":
         this.pingSince = 0;
         return;
       default:
@@ -198,11 +202,11 @@ export class LightDevice {
     }
   };
 
-  #onAck(payload: Buffer): void {
+  #onAck(payload: Buffer | string): void {
     const at = hrNow();
     let ack: AckPayload;
     try {
-      ack = JSON.parse(payload.toString("utf8")) as AckPayload;
+      ack = JSON.parse(payload.toString()) as AckPayload;
     } catch {
       return;
     }
@@ -217,8 +221,8 @@ export class LightDevice {
   #publishAlarm(seq: number, p: Pending): void {
     p.publishes += 1;
     const at = hrNow();
-    this.#write(encodePublish(this.topicAlarm, p.payload, this.#nextId(), { dup: false }));
-    p.dueAt = at + retransmitDelayMs(p.publishes, ALARM_RETRANSMIT);
+    this.#write(generate({ cmd: "publish", topic: this.topicAlarm, payload: p.payload, qos: 1, messageId: this.#nextId(), retain: false, dup: false }));
+    p.dueAt = at + backoffMs(p.publishes, ALARM_RETRANSMIT);
     this.hooks.sent(this, seq, p.publishes, at);
   }
 
@@ -231,7 +235,7 @@ export class LightDevice {
     for (const p of this.pending.values()) p.dueAt = 0; // published again at once on the next connect
     this.hooks.closed(this, wasReady);
     if (this.#stopped) return;
-    const delay = reconnectDelayMs(this.#failures++, RECONNECT);
+    const delay = backoffMs(++this.#failures, RECONNECT);
     this.#timer = setTimeout(() => {
       if (!this.#stopped) this.#open(ep);
     }, delay);

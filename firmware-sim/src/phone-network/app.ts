@@ -7,6 +7,7 @@ import { callsRoute } from "./calls-route";
 import { apiErrors, sendError, twilioError } from "./errors";
 import { messagesRoute } from "./messages-route";
 import type { NetworkState } from "./network-state";
+import { phonesPanel } from "./phones-panel";
 import { API_VERSION } from "./resources";
 
 export function buildPhoneApp(net: NetworkState): FastifyInstance {
@@ -14,6 +15,8 @@ export function buildPhoneApp(net: NetworkState): FastifyInstance {
   const app = Fastify({ loggerInstance: net.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   void app.register(formbody);
   accountsRoute(app, net);
+  // What each demo phone received, for a person watching (the address the gateway's banner prints).
+  phonesPanel(app, net);
   void app.register(async (api) => {
     guardApi(api, net);
     messagesRoute(api, net);

@@ -100,7 +100,7 @@ export class CallSimulation implements LiveCall {
     }
   }
 
-  /** DESIGN.md "Notification policy": a voicemail is not an answer, so the gateway asks for AMD. */
+  /** A voicemail is not an answer, so the gateway asks for AMD. */
   async #detectMachine(): Promise<void> {
     const call = this.#call;
     if (!call.machineDetection) return;

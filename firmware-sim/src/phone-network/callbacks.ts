@@ -1,6 +1,6 @@
 /**
  * Requests from the network to the gateway's webhooks, signed like Twilio signs them: the
- * `X-Twilio-Signature` of the exact URL and form params (DESIGN.md "Notification policy": the
+ * `X-Twilio-Signature` of the exact URL and form params (the
  * webhooks verify it and reject anything else).
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from "node:http";
@@ -20,8 +20,8 @@ const WEBHOOK_TIMEOUT_MS = 15_000;
 
 /**
  * At most this many webhook requests at once, over as many keep-alive connections. A storm makes
- * thousands of calls at a time, and unbounded callbacks took the gateway past its open-file limit,
- * which 19,000 device sockets nearly fill (bench, issue 4). Twilio's own egress is a bounded pool.
+ * thousands of calls at a time, and unbounded callbacks would take the gateway past its open-file
+ * limit, most of which device sockets hold. Twilio's own egress is a bounded pool.
  */
 const MAX_CONCURRENT_WEBHOOKS = 64;
 let activeWebhooks = 0;
@@ -56,9 +56,8 @@ export async function sendSigned(
 
 /**
  * node:http with a keep-alive pool, not fetch: undici's streams and the two AbortSignals each fetch
- * needed (the 15 s timeout and the network's shutdown) made the emulator's CPU the largest of the
- * bench's helpers after the gateway itself, 74 % of a core at 1,000 presses/s, half of it fetch and
- * its garbage (profile, issue 4). On a two-core machine that CPU was the gateway's.
+ * needs (the 15 s timeout and the network's shutdown) cost far more CPU per callback, and on a
+ * small machine the emulator shares its cores with the gateway it drives.
  */
 const agents = {
   "http:": new HttpAgent({ keepAlive: true, maxSockets: MAX_CONCURRENT_WEBHOOKS }),

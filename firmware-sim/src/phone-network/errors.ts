@@ -1,5 +1,5 @@
 /**
- * Twilio's REST error shape `{code, message, more_info, status}` (TOOLCHAIN.md "twilio 6.2.0"): the
+ * Twilio's REST error shape `{code, message, more_info, status}` (Twilio's REST API docs, "Errors"): the
  * SDK turns it into a RestException with these fields, so the gateway's retry logic sees what it would
  * see from Twilio.
  */

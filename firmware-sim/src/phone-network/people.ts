@@ -1,10 +1,12 @@
 /**
  * Simulated people: how the owner of each phone number behaves when texted or called
- * (DESIGN.md "Notification policy": contacts answer, ignore, go to voicemail, press 1 or 2, reply "1").
+ * (contacts answer, ignore, go to voicemail, press 1 or 2, reply "1").
  */
 import { z } from "zod";
 
 export const personScriptSchema = z.object({
+  /** Who owns the number, for the phones panel ("王丽（女儿）"); no effect on behaviour. */
+  name: z.string().max(100).optional(),
   /** Seconds of ringing before they pick up (default 3). */
   answerAfterS: z.number().nonnegative().optional(),
   /** Key pressed at the first <Gather> (null or absent: nothing). */

@@ -1,5 +1,5 @@
 /**
- * A Twilio-compatible phone network on a local port (DESIGN.md "Notification policy": without Twilio
+ * A Twilio-compatible phone network on a local port (without Twilio
  * credentials the same Twilio SDK is pointed at this emulator, so a new user sees the whole loop on
  * one machine). Its simulated people answer, ignore, send to voicemail, press keys and reply by SMS.
  */

@@ -1,7 +1,7 @@
 /**
  * What happens to an SMS after the API accepted it: delivery status callbacks (sent, delivered) and,
  * if the recipient's script says so, their reply as an inbound SMS to the messaging webhook
- * (DESIGN.md "Notification policy": inbound SMS replies ("1") come back to webhooks).
+ * (inbound SMS replies ("1") come back to webhooks).
  */
 import { maskPhone } from "@helpkey/shared";
 import { CallbackChain, sendSigned } from "./callbacks";

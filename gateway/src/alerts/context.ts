@@ -13,7 +13,7 @@ export interface AlertContext {
   writes: WriteBatch;
 }
 
-/** The device's view of an alert state (DESIGN.md: `ack.state`). */
+/** The device's view of an alert state (`ack.state`, docs/device-protocol.md). */
 export function ackStateOf(state: AlertState): AckState {
   return state === "open" ? "received" : state;
 }

@@ -51,8 +51,10 @@ function join(ctx: AlertContext, d: Extract<PressDecision, { type: "join" }>, in
     mergeEffects(fx, r.effects);
   }
   fx.events.push(alertEvent(ctx, "alert.pressed", alert, now, null, d.escalated ? { upgradedTo: d.kind } : undefined));
-  if (timerNow) mergeEffects(fx, arrivalDueNow(ctx, alert, now, now));
-  alert = getAlert(ctx.db, alert.id)!;
+  if (timerNow) {
+    mergeEffects(fx, arrivalDueNow(ctx, alert, now, now));
+    alert = getAlert(ctx.db, alert.id)!; // the timer moved it (overdue or reopened)
+  }
   if (d.escalated) {
     fx.events.push(...queueUpgrade(ctx, alert, info, outcomeOf(alert), now));
     fx.wakeOutbox = true;

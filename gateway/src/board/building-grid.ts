@@ -1,5 +1,5 @@
 /**
- * The building view (DESIGN.md "Console": units as cells): per building, its units as columns of
+ * The building view (units as cells): per building, its units as columns of
  * household cells, each marked with its live alert or its worst device trouble.
  */
 import { and, asc, eq, inArray, type SQL } from "drizzle-orm";

@@ -1,5 +1,5 @@
 /**
- * History search (issue 5: by date, building, household, kind, outcome): every alert, live or closed,
+ * History search (by date, building, household, kind, outcome): every alert, live or closed,
  * newest first, in the caller's communities only.
  */
 import { and, desc, eq, exists, gte, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";

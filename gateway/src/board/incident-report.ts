@@ -1,5 +1,5 @@
 /**
- * An alert's incident report (issue 5: "the full timeline, printable"), also the data of the
+ * An alert's incident report ("the full timeline, printable"), also the data of the
  * console's alert page: household, device, every notification, responders, and the audit trail
  * with the details the console stream leaves out (notes, responder steps).
  */
@@ -11,6 +11,8 @@ import { getAlert, toAlertView } from "../store/alerts";
 import { notificationsOfAlert, toNotificationView } from "../store/notifications";
 import { dispatchesOf, toDispatchView, type DispatchView } from "../users/patrol-store";
 import { deviceHealthList, type DeviceHealthRow } from "./device-health";
+import { summarizeByPerson, type PersonSummary } from "./contact-summary";
+import { revealsOfAlert } from "./door-code";
 
 export interface TrailEntry {
   n: number;
@@ -33,6 +35,8 @@ export interface IncidentReport {
   /** The devices of the household (the one that pressed first). */
   devices: DeviceHealthRow[];
   notifications: NotificationView[];
+  /** The notification history, one row per person reached (the report's contact table). */
+  people: PersonSummary[];
   responders: DispatchView[];
   trail: TrailEntry[];
   generatedAt: number;
@@ -60,6 +64,12 @@ export function incidentReport(ctx: AlertContext, alertId: number, now: number):
       notification: n ? { id: n.id, contactName: n.contactName, channel: n.channel, purpose: n.purpose, status: n.status } : undefined,
     };
   });
+  // Door-code reveals are audited apart from the event log (never on the console stream); the trail shows who, never the code.
+  for (const r of revealsOfAlert(ctx.db, alertId)) {
+    const at = trail.findIndex((e) => e.ts > r.at);
+    trail.splice(at < 0 ? trail.length : at, 0, { n: -r.id, type: "alert.door_code", ts: r.at, actor: r.actor });
+  }
+  const notifications = notificationsOfAlert(ctx.db, alertId).map(toNotificationView);
   const devs = deviceHealthList(ctx.db, { communityIds: null, householdId: row.householdId });
   return {
     alert: toAlertView(row, ctx.dir),
@@ -69,7 +79,8 @@ export function incidentReport(ctx: AlertContext, alertId: number, now: number):
       contacts: (info?.contacts ?? []).map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, language: c.language })),
     },
     devices: devs.sort((a, b) => (a.id === row.deviceId ? -1 : b.id === row.deviceId ? 1 : 0)),
-    notifications: notificationsOfAlert(ctx.db, alertId).map(toNotificationView),
+    notifications,
+    people: summarizeByPerson(notifications, info?.contacts ?? []),
     responders: dispatchesOf(ctx.db, alertId).map(toDispatchView),
     trail,
     generatedAt: now,

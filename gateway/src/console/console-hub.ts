@@ -7,7 +7,8 @@
  */
 import type { WebSocket } from "ws";
 import type { ConsoleEvent, ConsoleFrame } from "@helpkey/shared";
-import { afterDurable } from "../store/wal-sync";
+import type { AfterDurable } from "../store/wal-sync";
+import { canSee } from "../users/scope";
 
 export interface ConsoleClient {
   ws: WebSocket;
@@ -37,6 +38,8 @@ export const DEFAULT_SEND_BUFFER_LIMIT = 8 * 1024 * 1024;
 const CLOSE_GRACE_MS = 2_000;
 
 export interface ConsoleHubOptions {
+  /** The system's WAL sync: a frame leaves once its event is on disk. */
+  afterDurable: AfterDurable;
   /** Bytes a console may have waiting in its send buffer before it is closed. */
   sendBufferLimit?: number;
   /** Told of every console closed, and why (for /metrics). */
@@ -49,8 +52,10 @@ export class ConsoleHub {
   private readonly unwritten = new Map<ConsoleClient, string[]>();
   private readonly sendBufferLimit: number;
   private readonly onClosed: (why: "too_slow" | "revoked") => void;
+  private readonly afterDurable: AfterDurable;
 
-  constructor(opts: ConsoleHubOptions = {}) {
+  constructor(opts: ConsoleHubOptions) {
+    this.afterDurable = opts.afterDurable;
     this.sendBufferLimit = opts.sendBufferLimit ?? DEFAULT_SEND_BUFFER_LIMIT;
     this.onClosed = opts.onClosed ?? (() => undefined);
   }
@@ -67,15 +72,11 @@ export class ConsoleHub {
     return this.clients.size;
   }
 
-  static visible(c: ConsoleClient, e: ConsoleEvent): boolean {
-    return c.communityIds === null || c.communityIds.has(e.communityId);
-  }
-
   /** A snapshot or replay for one client; queued behind every live batch committed before it. */
   send(c: ConsoleClient, frames: ConsoleFrame[]): void {
     if (frames.length === 0) return;
     const texts = frames.map((f) => JSON.stringify(f));
-    afterDurable(() => this.enqueue(c, texts));
+    this.afterDurable(() => this.enqueue(c, texts));
   }
 
   broadcast(events: ConsoleEvent[]): void {
@@ -84,9 +85,9 @@ export class ConsoleHub {
     // connects later gets these events in its snapshot or replay instead).
     const texts = events.map((e) => JSON.stringify(e));
     const targets = [...this.clients];
-    afterDurable(() => {
+    this.afterDurable(() => {
       for (const c of targets) {
-        const mine = c.communityIds === null ? texts : texts.filter((_, i) => ConsoleHub.visible(c, events[i]!));
+        const mine = c.communityIds === null ? texts : texts.filter((_, i) => canSee(c, events[i]!.communityId));
         this.enqueue(c, mine);
       }
     });

@@ -15,13 +15,14 @@ export function openDb(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new Database(path.join(dataDir, "helpkey.sqlite"));
   sqlite.pragma("journal_mode = WAL");
-  // FULL until the ingest starts: then store/wal-sync.ts switches to NORMAL plus one off-loop WAL fsync
-  // per batch, and acks and console frames wait for that fsync ("received" still means durable).
+  // FULL: every commit durable when it returns. A system switches to NORMAL plus one off-loop WAL
+  // fsync per batch right after opening (store/wal-sync.ts, system.ts), and its acks and console
+  // frames wait for that fsync, so "received" still means durable.
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   // 64 MiB of page cache instead of SQLite's 2 MiB: a storm's inserts land at random places in the
   // per-household and per-device indexes (alerts, presses, devices), and with the default cache
-  // most of them read their pages back from the OS first (bench profile: 45 µs per alert insert).
+  // most of them read their pages back from the OS first.
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema }) as Db;

@@ -11,6 +11,8 @@ export const communities = sqliteTable("communities", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull(),
   supervisorPhone: text("supervisor_phone"),
+  /** The community centre's own number: the responder page and the resident card link to it. */
+  phone: text("phone"),
   language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
   /** Per-community notification policy overrides (JSON of the policy schema). */
   policy: text("policy"),
@@ -46,6 +48,12 @@ export const residents = sqliteTable("residents", {
   name: text("name").notNull(),
   language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
   notes: text("notes"),
+  /** The resident's own phone, for the dispatcher's click-to-call. */
+  phone: text("phone"),
+  /** What a responder must know before going in: conditions, medication, allergies. */
+  medical: text("medical"),
+  /** How the resident moves (walker, wheelchair, bedridden): what the responder brings. */
+  mobility: text("mobility"),
   createdAt: createdAt(),
 }, (t) => [index("residents_household").on(t.householdId)]);
 
@@ -57,6 +65,8 @@ export const contacts = sqliteTable("contacts", {
   relation: text("relation").notNull(),
   priority: integer("priority").notNull(),
   language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
+  /** Holds a key to the flat: the resident card lists them first when the door is locked. */
+  hasKey: integer("has_key", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
 }, (t) => [index("contacts_household").on(t.householdId)]);
 
@@ -108,7 +118,7 @@ export const alerts = sqliteTable("alerts", {
   index("alerts_cascade_due").on(t.cascadeDueAt),
   // due cascades the most urgent first (store/due-cascades.ts), read in order instead of sorted each tick
   index("alerts_cascade_due_priority").on(t.priority, t.cascadeDueAt, t.id).where(sql`cascade_due_at IS NOT NULL`),
-  // DESIGN.md "Alerts": one non-terminal alert per household, enforced by the database too.
+  // One non-terminal alert per household, enforced by the database too.
   uniqueIndex("alerts_one_open_per_household").on(t.householdId).where(sql`state NOT IN ('resolved', 'cancelled')`),
   index("alerts_state").on(t.state),
   index("alerts_community").on(t.communityId, t.id),
@@ -153,7 +163,7 @@ export const events = sqliteTable("events", {
   at: integer("at").notNull(),
 }, (t) => [index("events_alert").on(t.alertId)]);
 
-/** The durable outbox: every SMS and call is a row before it is sent (DESIGN.md "Notification policy"). */
+/** The durable outbox: every SMS and call is a row before it is sent. */
 export const notifications = sqliteTable("notifications", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   alertId: integer("alert_id").notNull().references(() => alerts.id),
@@ -200,9 +210,9 @@ export const settings = sqliteTable("settings", {
   value: text("value").notNull(),
 });
 
-/* ---- Console (issue 5): dispatcher accounts, sessions, patrol roster, responder dispatches ---- */
+/* ---- Console: dispatcher accounts, sessions, patrol roster, responder dispatches ---- */
 
-/** Console accounts (DESIGN.md "Console": roles dispatcher / supervisor / admin, scoped to communities). */
+/** Console accounts (roles dispatcher / supervisor / admin, scoped to communities). */
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   username: text("username").notNull(),
@@ -258,3 +268,24 @@ export const responderDispatches = sqliteTable("responder_dispatches", {
   createdAt: createdAt(),
   updatedAt: integer("updated_at").notNull(),
 }, (t) => [index("responder_dispatches_alert").on(t.alertId)]);
+
+/**
+ * The way in (door or key-safe code), apart from the household row so no directory listing or
+ * console frame ever carries it; read only through the audited reveal.
+ */
+export const householdAccess = sqliteTable("household_access", {
+  householdId: integer("household_id").primaryKey().references(() => households.id, { onDelete: "cascade" }),
+  doorCode: text("door_code").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Every reveal of a door code: who, which household, during which alert, when. */
+export const doorCodeReveals = sqliteTable("door_code_reveals", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  householdId: integer("household_id").notNull().references(() => households.id, { onDelete: "cascade" }),
+  alertId: integer("alert_id"),
+  communityId: integer("community_id").notNull(),
+  actor: text("actor").notNull(),
+  userId: integer("user_id"),
+  at: integer("at").notNull(),
+}, (t) => [index("door_code_reveals_household").on(t.householdId), index("door_code_reveals_alert").on(t.alertId)]);

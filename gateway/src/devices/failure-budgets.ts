@@ -12,6 +12,7 @@
  */
 import { isIPv4, isIPv6 } from "node:net";
 import { LRUCache } from "lru-cache";
+import { TokenBucket } from "@helpkey/shared/token-bucket";
 
 export interface BudgetPolicy {
   /** Failures allowed at once. */
@@ -34,43 +35,30 @@ export const SOURCE_BUDGET: Readonly<BudgetPolicy> = Object.freeze({ burst: 50, 
  */
 export const DEVICE_BUDGET: Readonly<BudgetPolicy> = Object.freeze({ burst: 10, perSecond: 0.5, maxKeys: 50_000 });
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 export class TokenBuckets {
-  private readonly buckets: LRUCache<string, Bucket>;
+  private readonly buckets: LRUCache<string, TokenBucket>;
 
   constructor(private readonly policy: Readonly<BudgetPolicy>) {
-    this.buckets = new LRUCache<string, Bucket>({ max: policy.maxKeys, ttl: this.msToFull(-policy.burst), updateAgeOnGet: false });
+    this.buckets = new LRUCache<string, TokenBucket>({ max: policy.maxKeys, updateAgeOnGet: false });
   }
 
   /** The key may start a check: it has a token for a failure. Nothing is taken. */
   allows(key: string, now: number): boolean {
     const bucket = this.buckets.get(key);
-    return !bucket || this.tokensAt(bucket, now) >= 1;
+    return !bucket || bucket.available(now) >= 1;
   }
 
   /** A check of this key failed: one token, into debt if need be (down to -burst). */
   charge(key: string, now: number): void {
-    const bucket = this.buckets.get(key);
-    const tokens = Math.max(-this.policy.burst, (bucket ? this.tokensAt(bucket, now) : this.policy.burst) - 1);
+    const bucket = this.buckets.get(key) ?? new TokenBucket(this.policy, now);
+    bucket.charge(now);
     // remembered until it would be full again: after that, forgetting it changes nothing
-    this.buckets.set(key, { tokens, at: now }, { ttl: this.msToFull(tokens) });
+    this.buckets.set(key, bucket, { ttl: bucket.msToFull(now) });
   }
 
   get size(): number {
     this.buckets.purgeStale();
     return this.buckets.size;
-  }
-
-  private msToFull(tokens: number): number {
-    return Math.ceil(((this.policy.burst - tokens) / this.policy.perSecond) * 1000);
-  }
-
-  private tokensAt(bucket: Bucket, now: number): number {
-    return Math.min(this.policy.burst, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * this.policy.perSecond);
   }
 }
 

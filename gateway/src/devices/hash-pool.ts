@@ -15,9 +15,13 @@
  * other login, user creation), so a login flood from strangers never queues ahead of her. A job
  * whose deadline has passed when its turn comes is dropped without hashing: nobody waits for its
  * answer any more. A full lane refuses at once (HashPoolBusyError), so a flood queues a bounded
- * amount of work instead of minutes of it.
+ * amount of work instead of minutes of it. Each worker runs under the worker host
+ * (threads/worker-host.ts): one that dies fails its jobs in flight and is started again, and the
+ * jobs waiting in the lanes go to it then.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import pino, { type Logger } from "pino";
+import { startWorker, type WorkerHost } from "../threads/worker-host";
 import type { ScryptParams } from "./secret-hash";
 
 export type HashLane = "device" | "known" | "password";
@@ -47,6 +51,8 @@ export interface HashPoolOptions {
   loginNiceStep?: number;
   /** Device checks posted ahead to one worker (default DEVICE_AHEAD). */
   deviceAhead?: number;
+  /** Hears of a worker that died and is started again (default: silent). */
+  logger?: Logger;
 }
 
 /**
@@ -79,28 +85,16 @@ export class HashExpiredError extends Error {
   }
 }
 
-// Plain CommonJS, evaluated in the worker: no loader or build step needed (tsx, vitest, node alike).
-// It lowers its own priority as notify/background-priority.ts does (on Linux a nice value is per
-// thread), and checks the deadline again: the second job posted to a worker waits there for the first.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
+// Evaluated in the worker as plain CommonJS (threads/worker-host.ts). It checks the deadline again:
+// the second job posted to a worker waits there for the first.
+const WORKER_BODY = `
 const { scryptSync } = require("node:crypto");
-const os = require("node:os");
-if (workerData.niceStep > 0 && process.platform === "linux") {
-  try { os.setPriority(0, Math.min(19, os.getPriority(0) + workerData.niceStep)); } catch {}
-}
-parentPort.on("message", (m) => {
-  if (m.deadline !== undefined && Date.now() > m.deadline) return parentPort.postMessage({ id: m.id, expired: true });
-  try {
-    const key = scryptSync(m.secret, m.salt, m.keylen, { N: m.N, r: m.r, p: m.p, maxmem: m.maxmem });
-    parentPort.postMessage({ id: m.id, key });
-  } catch (err) {
-    parentPort.postMessage({ id: m.id, error: String(err && err.message || err) });
-  }
+side.serve((m) => {
+  if (m.deadline !== undefined && Date.now() > m.deadline) return { expired: true };
+  return { key: scryptSync(m.secret, m.salt, m.keylen, { N: m.N, r: m.r, p: m.p, maxmem: m.maxmem }) };
 });`;
 
 interface JobMessage {
-  id: number;
   secret: string | Buffer;
   salt: Buffer;
   keylen: number;
@@ -119,11 +113,9 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
-  inFlight: Map<number, Job>;
+  host: WorkerHost;
   /** The lanes this worker takes jobs from, in the order it serves them. */
   lanes: readonly HashLane[];
-  niceStep: number;
 }
 
 const DEVICE_ONLY: readonly HashLane[] = ["device"];
@@ -171,7 +163,7 @@ export class HashPool {
   private readonly limits: Record<HashLane, number>;
   private readonly observe: (lane: HashLane, outcome: HashOutcome) => void;
   private readonly deviceAhead: number;
-  private nextId = 1;
+  private readonly logger: Logger;
   private closed = false;
 
   /** `size` workers for device checks (every lane when `loginWorkers` is 0), plus `loginWorkers`. */
@@ -179,9 +171,15 @@ export class HashPool {
     this.limits = { ...LANE_LIMITS, ...opts.limits };
     this.observe = opts.observe ?? (() => {});
     this.deviceAhead = Math.max(LOGIN_AHEAD, opts.deviceAhead ?? DEVICE_AHEAD);
+    this.logger = opts.logger ?? pino({ level: "silent" });
     const logins = opts.loginWorkers ?? 0;
     for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn(logins > 0 ? DEVICE_ONLY : LANES, 0));
     for (let i = 0; i < logins; i++) this.slots.push(this.spawn(LOGINS_ONLY, opts.loginNiceStep ?? 0));
+  }
+
+  /** Each worker's running thread (tests end one to see it replaced); null while it restarts. */
+  get workers(): (Worker | null)[] {
+    return this.slots.map((s) => s.host.worker);
   }
 
   /** Jobs waiting in a lane (not yet posted to a worker). */
@@ -200,7 +198,7 @@ export class HashPool {
         return Promise.reject(new HashPoolBusyError(lane));
       }
     }
-    const message: JobMessage = { id: this.nextId++, secret, salt, keylen, N: params.N, r: params.r, p: params.p, maxmem: params.maxmem };
+    const message: JobMessage = { secret, salt, keylen, N: params.N, r: params.r, p: params.p, maxmem: params.maxmem };
     if (opts.deadline !== undefined) message.deadline = opts.deadline;
     return new Promise<Buffer>((resolve, reject) => {
       queue.push({ lane, message, resolve, reject });
@@ -212,53 +210,39 @@ export class HashPool {
     this.closed = true;
     const err = new Error("hash pool closed");
     for (const lane of LANES) for (const job of this.queues[lane].drain()) job.reject(err);
-    for (const s of this.slots) {
-      for (const job of s.inFlight.values()) job.reject(err);
-      s.inFlight.clear();
-    }
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // the jobs in flight are rejected by their worker's close (post(), below)
+    await Promise.all(this.slots.map((s) => s.host.close()));
   }
 
   private spawn(lanes: readonly HashLane[], niceStep: number): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { niceStep }, name: "hash worker" });
-    const slot: Slot = { worker, inFlight: new Map(), lanes, niceStep };
-    slot.worker.unref(); // never what keeps the process alive
-    slot.worker.on("message", (m: { id: number; key?: Uint8Array; error?: string; expired?: boolean }) => {
-      const job = slot.inFlight.get(m.id);
-      slot.inFlight.delete(m.id);
-      if (job) this.settle(job, m);
-      this.pump();
-    });
-    const fail = (err: Error) => {
-      for (const job of slot.inFlight.values()) {
-        this.observe(job.lane, "failed");
-        job.reject(err);
-      }
-      slot.inFlight.clear();
-      // a worker that died is replaced, so queued and later jobs still have somewhere to run
-      const i = this.slots.indexOf(slot);
-      if (i >= 0 && !this.closed) {
-        this.slots[i] = this.spawn(slot.lanes, slot.niceStep);
-        this.pump();
-      }
-    };
-    slot.worker.on("error", fail);
-    slot.worker.on("exit", (code) => {
-      if (!this.closed) fail(new Error(`hash worker exited with ${code}`));
-    });
-    return slot;
+    // a restarted worker takes the jobs that waited meanwhile
+    const host = startWorker({ name: "hash worker", body: { code: WORKER_BODY }, niceStep, logger: this.logger, onStart: () => this.pump() });
+    return { host, lanes };
   }
 
-  private settle(job: Job, m: { key?: Uint8Array; error?: string; expired?: boolean }): void {
+  private post(slot: Slot, job: Job): void {
+    slot.host.request<{ key?: Uint8Array; expired?: boolean }>(job.message).then(
+      (m) => {
+        this.settle(job, m);
+        this.pump();
+      },
+      (err: Error) => {
+        // in flight when its worker died or timed out: the caller retries, as after a crash
+        if (this.closed) return job.reject(new Error("hash pool closed"));
+        this.observe(job.lane, "failed");
+        job.reject(err);
+        this.pump();
+      },
+    );
+  }
+
+  private settle(job: Job, m: { key?: Uint8Array; expired?: boolean }): void {
     if (m.key) {
       this.observe(job.lane, "done");
       job.resolve(Buffer.from(m.key));
-    } else if (m.expired) {
+    } else {
       this.observe(job.lane, "expired");
       job.reject(new HashExpiredError(job.lane));
-    } else {
-      this.observe(job.lane, "failed");
-      job.reject(new Error(m.error ?? "scrypt failed"));
     }
   }
 
@@ -269,11 +253,10 @@ export class HashPool {
       // beyond LOGIN_AHEAD only device checks are posted ahead
       if (depth > LOGIN_AHEAD ? this.queues.device.length === 0 : LANES.every((l) => this.queues[l].length === 0)) return;
       for (const slot of this.slots) {
-        if (slot.inFlight.size >= depth) continue;
+        // a worker being started again takes nothing until it runs
+        if (!slot.host.worker || slot.host.inFlight >= depth) continue;
         const job = this.next(depth > LOGIN_AHEAD ? slot.lanes.filter((l) => l === "device") : slot.lanes);
-        if (!job) continue;
-        slot.inFlight.set(job.message.id, job);
-        slot.worker.postMessage(job.message);
+        if (job) this.post(slot, job);
       }
     }
   }

@@ -34,6 +34,8 @@ export interface AppDeps {
   trustProxy: TrustProxy;
   dispatch: (fx: Effects) => void;
   health: HealthProbe;
+  /** The built-in phone network's panel of what each demo phone received; null with a real provider. */
+  phonesPanelUrl?: string | null;
   /** The MQTT URL devices are told to use. */
   deviceMqttUrl: string;
   /** Kick a device off the broker (revocation, rotation). */

@@ -18,6 +18,7 @@ import type { Db } from "../db/open";
 import { tokenDigest } from "../devices/secret-hash";
 import type { Role } from "../users/roles";
 import { lookupSession, SESSION_IDLE_MS } from "../users/session-store";
+export { canSee } from "../users/scope";
 import { HttpError } from "./errors";
 
 export interface Principal {
@@ -54,10 +55,6 @@ export const SESSION_COOKIE = "hk_session";
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw new Error(`no principal on ${req.routeOptions.method} ${req.routeOptions.url}: the route is public`);
   return req.principal;
-}
-
-export function canSee(p: Principal, communityId: number): boolean {
-  return p.communityIds === null || p.communityIds.includes(communityId);
 }
 
 export interface AdminToken {

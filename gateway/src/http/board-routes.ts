@@ -1,5 +1,5 @@
 /**
- * The console's boards (DESIGN.md "Console"), every one scoped to the caller's communities:
+ * The console's boards, every one scoped to the caller's communities:
  *
  *   GET /api/board/devices?communityId=&buildingId=   device health: online / offline since / low battery / never seen
  *   GET /api/board/buildings?communityId=&buildingId= building view: units as grids of household cells

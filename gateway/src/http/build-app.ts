@@ -17,6 +17,7 @@ import { directoryRoutes } from "./directory-routes";
 import { installErrorHandler } from "./errors";
 import { healthRoutes } from "./health-routes";
 import { RATE_LIMIT_CLIENTS } from "./login-guard";
+import { residentCardRoutes } from "./resident-card-routes";
 import { responderRoutes } from "./responder-routes";
 import { sessionRoutes } from "./session-routes";
 import { userRoutes } from "./user-routes";
@@ -95,13 +96,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   userRoutes(app, deps);
   responderRoutes(app, deps);
   boardRoutes(app, deps);
+  residentCardRoutes(app, deps);
   await consolePages(app, deps.dashboardDir);
   return { app, routes };
 }
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>helpkey</title>
 <p>The console is not built. Run <code>pnpm build:dashboard</code> (or <code>bash scripts/setup.sh</code>), then restart helpkey.</p>
-<p>控制台尚未构建。请运行 <code>pnpm build:dashboard</code>(或 <code>bash scripts/setup.sh</code>),然后重新启动。</p>`;
+<p>控制台尚未构建。请运行 <code>pnpm build:dashboard</code>（或 <code>bash scripts/setup.sh</code>），然后重新启动。</p>`;
 
 /** The built console (its files as they were at start: nothing else under `/` is served), and the responder link's page. */
 async function consolePages(app: FastifyInstance, dir: string): Promise<void> {

@@ -1,4 +1,4 @@
-/** Device provisioning (DESIGN.md "HTTP API"): the secret is shown once, stored as a slow hash. */
+/** Device provisioning: the secret is shown once, stored as a slow hash. */
 import { randomBytes } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply } from "fastify";

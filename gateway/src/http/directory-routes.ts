@@ -1,5 +1,5 @@
 /**
- * Create / list / get / patch / delete for the community directory (DESIGN.md "HTTP API"):
+ * Create / list / get / patch / delete for the community directory:
  * communities → buildings → units → households → residents, contacts. One table of kinds,
  * one set of handlers.
  */

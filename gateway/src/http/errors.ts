@@ -1,4 +1,4 @@
-/** Errors that leave over HTTP: `{error: {code, message, field?}}` with a proper status (DESIGN.md "HTTP API"). */
+/** Errors that leave over HTTP: `{error: {code, message, field?}}` with a proper status. */
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { ErrorCodes, type ErrorBody, type ErrorCode } from "@helpkey/shared";

@@ -23,7 +23,7 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
     const ok = Object.values(checks).every(Boolean);
     return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", checks, phone });
   });
-  app.get("/api/system", { config: { access: anyRole } }, async () => ({ phone: deps.health.phone() }));
+  app.get("/api/system", { config: { access: anyRole } }, async () => ({ phone: deps.health.phone(), phonesPanel: deps.phonesPanelUrl ?? null }));
   if (deps.metricsEnabled) {
     app.get("/metrics", open, async (_req, reply) => {
       const { registry, external } = deps.metrics;

@@ -83,11 +83,11 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
   /** The token, then the alert: a wrong or forged link is 401, a link whose time or alert is over is 410. */
   const open = (token: string) => {
     const t = verifyResponderToken(secret, token, deps.now());
-    if (!t.ok && t.reason === "expired") throw new HttpError(410, ErrorCodes.FORBIDDEN, "this link has expired");
+    if (!t.ok && t.reason === "expired") throw new HttpError(410, ErrorCodes.LINK_EXPIRED, "this link has expired");
     if (!t.ok) throw new HttpError(401, ErrorCodes.BAD_SIGNATURE, "this link is not valid");
     const live = liveDispatch(ctx, t.dispatchId);
-    if (!live.ok && live.reason === "closed") throw new HttpError(410, ErrorCodes.FORBIDDEN, "this alert is closed: the link no longer works");
-    if (!live.ok && live.reason === "withdrawn") throw new HttpError(410, ErrorCodes.FORBIDDEN, "this link was withdrawn: ask the community centre");
+    if (!live.ok && live.reason === "closed") throw new HttpError(410, ErrorCodes.ALERT_CLOSED, "this alert is closed: the link no longer works");
+    if (!live.ok && live.reason === "withdrawn") throw new HttpError(410, ErrorCodes.LINK_WITHDRAWN, "this link was withdrawn: ask the community centre");
     if (!live.ok) throw new HttpError(401, ErrorCodes.BAD_SIGNATURE, "this link is not valid");
     return live;
   };

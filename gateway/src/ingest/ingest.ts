@@ -1,5 +1,5 @@
 /**
- * Device messages → durable alerts. The flow (issue 2):
+ * Device messages → durable alerts. The flow:
  * parse → drop invalid (logged, counted) → queue → one durable transaction per event-loop
  * turn for everything that arrived (group commit) → effects (acks, console, outbox).
  * Each message runs in its own savepoint: a bug in one never rolls back the others.
@@ -11,9 +11,9 @@ import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
 import { handleAlarm, handleStatus } from "../alerts/press-flow";
 import type { Metrics } from "../metrics/metrics";
 import { commitEach, type Outcome } from "../store/commit-each";
-import { atTurnEnd } from "../store/turn-end";
-import { afterDurable, enableWalSync } from "../store/wal-sync";
-import { registerLoopDelay, walFsyncHistogram } from "./loop-delay";
+import type { TurnEnd } from "../store/turn-end";
+import type { AfterDurable } from "../store/wal-sync";
+import { registerLoopDelay } from "./loop-delay";
 
 type Item =
   | { kind: "alarm"; deviceId: string; payload: AlarmPayload; receivedAt: number; hr: bigint }
@@ -25,8 +25,10 @@ export interface IngestDeps {
   metrics: Metrics;
   now: () => number;
   dispatch: (fx: Effects) => void;
-  /** Durability is lost (the WAL's fsync failed): the process must stop. */
-  onFatal: (err: Error) => void;
+  /** The system's end-of-turn lanes: the batch commits in the ingest's. */
+  turnEnd: TurnEnd;
+  /** The system's WAL sync: when each batch is on disk (metrics). */
+  afterDurable: AfterDurable;
 }
 
 export class Ingest {
@@ -34,12 +36,6 @@ export class Ingest {
   private scheduled = false;
   constructor(private readonly deps: IngestDeps) {
     registerLoopDelay(deps.metrics.registry);
-    // Commits stop waiting for fsync on the event loop; acks and console frames wait for it instead.
-    const fsyncs = walFsyncHistogram(deps.metrics.registry);
-    enableWalSync(deps.ctx.db, {
-      fatal: (err) => deps.onFatal(err),
-      synced: (s) => fsyncs.observe(s),
-    });
   }
 
   /** The MQTT client's message handler. */
@@ -59,7 +55,7 @@ export class Ingest {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      atTurnEnd("ingest", this.flush);
+      this.deps.turnEnd.at("ingest", this.flush);
     }
   };
 
@@ -96,7 +92,7 @@ export class Ingest {
     metrics.batchSize.observe(batch.length);
     const alarms = batch.filter((item) => item.kind === "alarm");
     for (const item of alarms) metrics.ingestCommit.observe(Number(end - item.hr) / 1e9);
-    afterDurable(() => {
+    this.deps.afterDurable(() => {
       const durable = process.hrtime.bigint();
       for (const item of alarms) metrics.ingestDurable.observe(Number(durable - item.hr) / 1e9);
     });
@@ -115,9 +111,5 @@ export class Ingest {
     const ack = r.effects.acks[0]?.ack;
     logger.info({ deviceId: item.deviceId, alertId: ack?.alertId, seq: item.payload.seq, action: item.payload.action, duplicate: r.duplicate }, r.created ? "alert created" : "press stored");
     return r.effects;
-  }
-
-  pending(): number {
-    return this.queue.length;
   }
 }

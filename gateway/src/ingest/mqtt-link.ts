@@ -1,12 +1,12 @@
 /**
- * The gateway is an ordinary MQTT client of the broker (DESIGN.md "Parts"): it subscribes to
+ * The gateway is an ordinary MQTT client of the broker (docs/architecture.md): it subscribes to
  * every device's alarm and status and publishes acks and commands. Same code path for the
  * embedded broker and an external cluster.
  */
 import mqtt, { Store, type MqttClient, type Packet } from "mqtt";
 import type { Logger } from "pino";
 import { topics, type AckPayload, type CmdPayload } from "@helpkey/shared";
-import { afterDurable } from "../store/wal-sync";
+import type { AfterDurable } from "../store/wal-sync";
 
 export interface MqttLinkOptions {
   url: string;
@@ -15,6 +15,8 @@ export interface MqttLinkOptions {
   clientId: string;
   logger: Logger;
   onMessage: (topic: string, payload: Buffer) => void;
+  /** The system's WAL sync: an ack leaves once its commit is on disk. */
+  afterDurable: AfterDurable;
 }
 
 /**
@@ -67,8 +69,8 @@ class NoReplayStore extends Store {
 /**
  * Waits for the link's first CONNACK. A network error meanwhile is retried (mqtt.js reconnects every
  * 500 ms): after a restart the broker's listen queue overflows with a district's reconnects, and the
- * kernel reset the gateway's own first connection in that crowd, which ended the start-up (bench,
- * issue 4). A refusal by the broker (a CONNACK error code) is final.
+ * kernel may reset the gateway's own first connection in that crowd. A refusal by the broker (a
+ * CONNACK error code) is final.
  */
 function firstConnect(client: MqttClient, logger: Logger): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -95,7 +97,11 @@ export class MqttLink {
   private readonly acksInFlight = new Set<string>();
   /** Acks whose publish failed since the last report (the link dropped or was closing). */
   private lostAcks = 0;
-  private constructor(private readonly client: MqttClient, private readonly logger: Logger) {}
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly logger: Logger,
+    private readonly afterDurable: AfterDurable,
+  ) {}
 
   static async connect(o: MqttLinkOptions): Promise<MqttLink> {
     const client = mqtt.connect(o.url, {
@@ -105,8 +111,7 @@ export class MqttLink {
     });
     await firstConnect(client, o.logger);
     // Nagle off on our side too: an ack written after the PUBACK of its alarm would otherwise wait
-    // for the broker's delayed ACK of that PUBACK, ~40 ms (TOOLCHAIN.md "aedes"). Every (re)connect
-    // has a new socket.
+    // for the broker's delayed ACK of that PUBACK, ~40 ms. Every (re)connect has a new socket.
     const noDelay = () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     noDelay();
     client.on("connect", noDelay);
@@ -115,24 +120,24 @@ export class MqttLink {
     client.on("offline", () => o.logger.warn("mqtt link offline; reconnecting"));
     client.on("reconnect", () => o.logger.info("mqtt link reconnecting"));
     await client.subscribeAsync({ [topics.allAlarms]: { qos: 1 }, [topics.allStatus]: { qos: 1 } });
-    const link = new MqttLink(client, o.logger);
+    const link = new MqttLink(client, o.logger, o.afterDurable);
     client.on("close", () => link.dropInFlight());
     client.on("connect", () => o.logger.info("mqtt link connected"));
     return link;
   }
 
   /**
-   * DESIGN.md: `received` means stored durably, so an ack leaves only once its commit is on disk
-   * (store/wal-sync.ts). An ack identical to one still on its way (not yet PUBACKed by the broker)
-   * is not sent again: in a storm, devices retransmit every 2 s while their first ack is queued,
-   * and answering each retransmission with another ack fed the congestion (bench, issue 4).
+   * `received` means stored durably (docs/device-protocol.md), so an ack leaves only once its commit
+   * is on disk (store/wal-sync.ts). An ack identical to one still on its way (not yet PUBACKed by the
+   * broker) is not sent again: in a storm, devices retransmit every 2 s while their first ack is
+   * queued, and answering each retransmission with another ack would feed the congestion.
    */
   sendAck(deviceId: string, ack: AckPayload): void {
     const key = `${deviceId}\n${ack.seq}\n${ack.state}`;
     if (this.acksInFlight.has(key)) return;
     this.acksInFlight.add(key);
     const payload = JSON.stringify(ack);
-    afterDurable(() =>
+    this.afterDurable(() =>
       this.client.publish(topics.ack(deviceId), payload, { qos: 1 }, (err) => {
         this.acksInFlight.delete(key);
         if (err) this.lostAcks++;

@@ -1,4 +1,4 @@
-/** Prometheus metrics of the gateway (DESIGN.md "GET /metrics"), on one registry shared with the broker. */
+/** Prometheus metrics of the gateway, on one registry shared with the broker. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** Where scrape-time gauges read from (the database, bound by bindDbGauges). */

@@ -10,13 +10,7 @@ export type ChannelRequest =
   | { op: "hangUp"; sid: string }
   | { op: "redirect"; sid: string; twiml: string };
 
-export type ToChannel = ChannelRequest & { id: number };
-
-/** A provider error as classifyError (phone-channel.ts) reads it: HTTP status and provider code. */
-export interface ChannelError {
-  message: string;
-  status?: number;
-  code?: number | string;
+/** The answer to a request: the provider's sid when it gives one. A provider error crosses as the thread's error (its message, HTTP status and provider code, as classifyError in phone-channel.ts reads them). */
+export interface ChannelAnswer {
+  sid?: string;
 }
-
-export type FromChannel = { id: number; ok: true; sid?: string } | { id: number; ok: false; error: ChannelError };

@@ -1,12 +1,12 @@
 /**
  * How many provider requests the outbox may have in flight per channel: HK_MAX_IN_FLIGHT, lowered
- * while the gateway's event loop is overloaded (issue 4).
+ * while the gateway's event loop is overloaded.
  *
  * Every request the outbox sends comes back as two to six webhooks (status, answering machine,
- * TwiML, key press), and they run on the thread that also stores alarms and acks them. At 1,000
- * presses/s with the outbox allowed 1,000 texts and 1,000 calls a second, that traffic was half of
- * the main thread (bench profile), and the acks queued behind it. An alarm that is not acked is
- * sent again by its device every 2 s, which adds to the load. So the device path comes first: while
+ * TwiML, key press), and they run on the thread that also stores alarms and acks them. With a
+ * generous outbox rate that traffic can take half of that thread, and acks queue behind it; an
+ * alarm that is not acked is sent again by its device every 2 s, which adds to the load. So the
+ * device path comes first: while
  * the event loop is busier than `high`, the limit halves (never below `min`), and while it is under
  * `low` it grows back by one, at most once per window each. Notifications wait in their durable
  * queue meanwhile, in order, and go out as fast as the loop has room for. With the production

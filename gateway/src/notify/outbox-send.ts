@@ -24,7 +24,7 @@ import { getNotification, updateNotification, type NotificationRow } from "../st
 import { dueRows, nextRetryAt, requeueRow, sendingSince } from "../store/outbox-queue";
 import { InFlightLimit } from "./in-flight-limit";
 import { classifyError, type PhoneChannel } from "./phone-channel";
-import { backoffMs, ChannelPause } from "./rate-limiter";
+import { ChannelPause, rowRetryMs } from "./retry-timing";
 import { SenderPool } from "./sender-pool";
 
 export interface OutboxRates {
@@ -202,7 +202,7 @@ export class OutboxSender {
         // refused credentials fail no row: every text and call waits until an operator fixes them
         const giveUp = !f.transient || (attempts >= (this.o.maxAttempts ?? 12) && !f.refused);
         if (f.refused) this.o.provider?.broken(`the provider refused the credentials (${f.message}): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`);
-        let nextAttemptAt = t + backoffMs(attempts);
+        let nextAttemptAt = t + rowRetryMs(attempts);
         if (f.congested) {
           nextAttemptAt = this.pauses[row.channel].congested(t);
           this.o.metrics.outboxPaused.inc({ channel: row.channel });

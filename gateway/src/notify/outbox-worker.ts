@@ -10,13 +10,16 @@ import { nextCascadeDue, setCascadeDue, type AlertRow } from "../store/alerts";
 import { dueByPriority, dueSteps } from "../store/due-cascades";
 import { requeueInFlight } from "../store/notifications";
 import { queuedAhead } from "../store/outbox-queue";
-import { atTurnEnd } from "../store/turn-end";
+import type { TurnEnd } from "../store/turn-end";
 import { OutboxSender, type ChannelStatus, type OutboxSendOptions } from "./outbox-send";
 
 export type { OutboxRates, OutboxSenders } from "./outbox-send";
 
 /** What the worker is given: the sending half's options, less the two the worker itself provides. */
-export type OutboxOptions = Omit<OutboxSendOptions, "wake" | "running">;
+export type OutboxOptions = Omit<OutboxSendOptions, "wake" | "running"> & {
+  /** The system's end-of-turn lanes: a tick runs after the turn's commits. */
+  turnEnd: TurnEnd;
+};
 
 const IDLE_POLL_MS = 1000;
 /** Alerts planned or advanced per tick (runDueCascades). */
@@ -71,7 +74,7 @@ export class OutboxWorker {
     this.woken = true;
     const gap = MIN_TICK_GAP_MS - (performance.now() - this.lastTick);
     // later in this same turn, after the commits that woke us: a timer (even 0 ms) would wait ≥ 1 ms
-    if (gap <= 0) atTurnEnd("outbox", this.tick);
+    if (gap <= 0) this.o.turnEnd.at("outbox", this.tick);
     else this.schedule(gap);
   };
 

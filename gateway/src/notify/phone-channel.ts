@@ -1,4 +1,4 @@
-/** The narrow port the outbox sends through (STYLE.md: shaped by the domain, not the SDK). */
+/** The narrow port the outbox sends through. */
 export interface SmsRequest {
   to: string;
   body: string;

@@ -1,5 +1,5 @@
 /**
- * Which phone network the outbox talks to (DESIGN.md "Configuration"):
+ * Which phone network the outbox talks to:
  * Twilio with TWILIO_* credentials; any Twilio-compatible server at HK_TWILIO_API_URL;
  * otherwise the built-in phone-network emulator (firmware-sim), so the whole loop runs on one machine.
  * In every case the real twilio SDK makes the requests, on its own thread (channel-thread.ts).

@@ -5,7 +5,7 @@
  * at the pool's size times the per-number rate; calls rotate through the From numbers on one shared
  * bucket. The sender is recorded on the row (notifications.sender).
  */
-import { TokenBucket } from "./rate-limiter";
+import { TokenBucket } from "@helpkey/shared/token-bucket";
 
 export interface SenderPoolOptions {
   /** E.164 From numbers, or one Messaging Service sid (MG…). */
@@ -24,7 +24,8 @@ export class SenderPool {
   constructor(o: SenderPoolOptions, now: number) {
     if (o.senders.length === 0) throw new Error("a sender pool needs at least one sender");
     this.#senders = [...o.senders];
-    const bucket = () => new TokenBucket(o.perSecond, Math.max(1, Math.floor(o.perSecond)), now);
+    // a burst of one second's worth: the provider counts per second
+    const bucket = () => new TokenBucket({ perSecond: o.perSecond, burst: Math.max(1, Math.floor(o.perSecond)) }, now);
     this.#buckets = o.shared ? [bucket()] : this.#senders.map(bucket);
   }
 
@@ -53,6 +54,6 @@ export class SenderPool {
 
   /** Requests a second all senders together allow. */
   get ratePerSecond(): number {
-    return this.#buckets.reduce((sum, b) => sum + b.perSecond, 0);
+    return this.#buckets.reduce((sum, b) => sum + b.rate.perSecond, 0);
   }
 }

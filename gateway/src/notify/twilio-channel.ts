@@ -12,8 +12,8 @@ export interface TwilioChannelOptions {
 
 export function createTwilioChannel(o: TwilioChannelOptions): PhoneChannel {
   const client = createTwilioClient({ accountSid: o.accountSid, authToken: o.authToken, ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}) });
-  // The SDK loads its REST API modules at the first `client.messages`: 54 ms on the bench machine,
-  // which the first alarm after every start paid (press → first Twilio request, bench). Now at start.
+  // The SDK loads its REST API modules at the first `client.messages` (tens of ms): at start, so
+  // that the first alarm after a start does not wait for it.
   void client.messages;
   void client.calls;
   return {
@@ -32,9 +32,9 @@ export function createTwilioChannel(o: TwilioChannelOptions): PhoneChannel {
         to: r.to, from: r.sender ?? o.from, url: r.url, method: "POST", timeout: r.ringTimeoutS,
         statusCallback: r.statusCallback, statusCallbackMethod: "POST",
         // not "initiated": it only repeats what the API's reply already said (the row is `sent`), and
-        // at 1,000 presses/s every webhook is work on the thread that acks (issue 4)
+        // in a storm every webhook is work on the thread that acks
         statusCallbackEvent: ["ringing", "answered", "completed"],
-        // Answering-machine detection (DESIGN.md): a voicemail is not an answer.
+        // Answering-machine detection: a voicemail is not an answer.
         machineDetection: "Enable", asyncAmd: "true", asyncAmdStatusCallback: r.amdCallback, asyncAmdStatusCallbackMethod: "POST",
       });
       return { sid: c.sid };

@@ -1,8 +1,8 @@
 /**
  * The real twilio SDK, optionally sent to another Twilio-compatible server (HK_TWILIO_API_URL, or the
- * firmware-sim phone network when no Twilio credentials are set: DESIGN.md "Notification policy").
+ * firmware-sim phone network when no Twilio credentials are set).
  * twilio 6.2.0 has no base-URL option (`edge`/`region` only rewrite twilio.com host names), so a
- * RequestClient subclass rewrites each request's origin (TOOLCHAIN.md "twilio 6.2.0").
+ * RequestClient subclass rewrites each request's origin.
  */
 import { Agent as HttpAgent } from "node:http";
 import twilio from "twilio";
@@ -14,13 +14,13 @@ export interface TwilioClientOptions {
   apiUrl?: string;
 }
 
-/** A request that hangs is a transient failure: give up after this and retry with backoff (issue 3). */
+/** A request that hangs is a transient failure: give up after this and retry with backoff. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Connections to the provider at most; more requests wait for one. Sends are bounded by the outbox,
- * but hang-ups and "X is going" redirects are not, and in a storm they took the gateway past its
- * open-file limit, which 19,000 device sockets nearly fill (bench, issue 4).
+ * but hang-ups and "X is going" redirects are not, and device sockets already hold most of the
+ * process's open files.
  */
 const MAX_SOCKETS = 32;
 

@@ -1,4 +1,4 @@
-/** The call's TwiML, built with the SDK's VoiceResponse (issue 3: Gather one digit around a Say, said twice). */
+/** The call's TwiML, built with the SDK's VoiceResponse (Gather one digit around a Say, said twice). */
 import twilio from "twilio";
 import type { Language } from "@helpkey/shared";
 

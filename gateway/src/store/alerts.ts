@@ -58,8 +58,8 @@ export type AlertPatch = Partial<Pick<AlertRow,
 /**
  * A console action or a contact's claim: `patch` applies only while the alert is still in `from`
  * (another writer that moved it first wins; undefined then). One prepared UPDATE per set of patched
- * columns, like updateNotification: building and preparing it per call was a tenth of the
- * webhooks' time at 1,000 presses/s (bench profile).
+ * columns, like updateNotification: building and preparing a statement per call costs more than
+ * running it.
  */
 export function transitionAlert(db: Db, id: number, from: AlertRow["state"], patch: AlertPatch): AlertRow | undefined {
   const keys = (Object.keys(patch) as (keyof AlertPatch)[]).filter((k) => patch[k] !== undefined).sort();
@@ -133,6 +133,7 @@ export function toAlertView(row: AlertRow, dir: HouseholdDirectory): AlertView {
     goingAt: row.goingAt,
     arrivedAt: row.arrivedAt,
     overdueAt: row.overdueAt,
+    cascadeDueAt: row.cascadeDueAt,
     address: info?.address ?? { community: "?", building: "?", unit: "?", room: "?" },
     residents: info?.residents ?? [],
   };

@@ -1,36 +1,36 @@
 /**
- * WAL checkpoints on their own thread (issue 4).
+ * WAL checkpoints on their own thread.
  *
  * SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1,000 pages, on the
  * thread that commits: it copies those pages into the database file and fsyncs the WAL and the
- * database, while every ack and console frame of the event loop waits. Under load each such fsync
- * took about 11 ms (bench: WAL fsync mean in the sustained phase).
+ * database, while every ack and console frame of the event loop waits.
  *
- * Here a worker thread with a second connection to the same file runs a PASSIVE checkpoint every
- * `intervalMs`: it copies what was committed into the database file and syncs it, and never blocks
- * a writer. The gateway's own connection checkpoints only once the WAL holds `connectionPages`
- * (64 MiB by default, instead of SQLite's 4 MiB). It has to do that one itself: SQLite rewinds the
- * WAL to its start only when a writer begins while every page is already copied, which a checkpoint
- * racing a steady stream of commits from another thread rarely leaves behind. By then the thread
- * has copied nearly everything, so that checkpoint is short. (A RESTART checkpoint from the thread
- * instead held the writer back in its busy handler while it synced: at 1,000 presses/s the ack p99
- * went from 113 to 399 ms, bench.)
+ * Here a worker thread (threads/worker-host.ts) with a second connection to the same file runs a
+ * PASSIVE checkpoint every `intervalMs`: it copies what was committed into the database file and
+ * syncs it, and never blocks a writer. The gateway's own connection checkpoints only once the WAL
+ * holds `connectionPages` (64 MiB by default, instead of SQLite's 4 MiB). It has to do that one
+ * itself: SQLite rewinds the WAL to its start only when a writer begins while every page is already
+ * copied, which a checkpoint racing a steady stream of commits from another thread rarely leaves
+ * behind. By then the thread has copied nearly everything, so that checkpoint is short. (A RESTART
+ * checkpoint from the thread would instead hold the writer in its busy handler while it syncs.)
  *
  * The thread leaves a small WAL alone: it checkpoints once `minPages` committed pages wait to be
  * copied (SQLite's own threshold, 1,000), or when some have waited `maxWaitMs`. It reads that count
  * from the WAL index's header in the -shm file (mxFrame − nBackfill: sqlite.org/walformat.html),
- * a 136-byte read. Checkpointing every 200 ms whatever the WAL held cost each quiet press a
- * synchronous fsync: the first commit after a checkpoint that copied everything rewinds the WAL and
- * syncs its new header on the thread that commits (0.3–0.4 ms per press, strace of the bench's
- * quiet phase). Without the -shm file to read, the thread checkpoints at every interval.
+ * a 136-byte read. A checkpoint that copies everything makes the next commit rewind the WAL and
+ * sync its new header on the thread that commits, so checkpointing a quiet WAL at every interval
+ * would cost each quiet press a synchronous fsync. Without the -shm file to read, the thread
+ * checkpoints at every interval.
  *
- * If the thread fails or exits, the connection checkpoints itself again, as SQLite does by default.
- * Durability is SQLite's: a checkpoint syncs the WAL before copying and the database after.
+ * While the thread is gone (it is started again after a short delay) the connection checkpoints
+ * itself, as SQLite does by default. Durability is SQLite's: a checkpoint syncs the WAL before
+ * copying and the database after.
  */
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { Db } from "../db/open";
+import { startWorker } from "../threads/worker-host";
 
 export interface CheckpointerOptions {
   logger: Logger;
@@ -47,9 +47,9 @@ export interface CheckpointerOptions {
 /** SQLite's own default threshold, restored when the thread is gone. */
 const SQLITE_AUTOCHECKPOINT = 1000;
 
-// Plain CommonJS, evaluated in the worker: no loader needed (tsx, vitest and node alike).
-const WORKER_SOURCE = `
-const { parentPort, workerData: w } = require("node:worker_threads");
+// Evaluated in the worker as plain CommonJS (threads/worker-host.ts).
+const WORKER_BODY = `
+const w = side.data;
 const Database = require(w.driver);
 const fs = require("node:fs");
 const db = new Database(w.file, { fileMustExist: true });
@@ -74,23 +74,28 @@ const step = () => {
   waitingSince = 0;
   const t0 = performance.now();
   const [r] = db.pragma("wal_checkpoint(PASSIVE)");
-  if (r.log !== lastLog) parentPort.postMessage({ t: "done", ms: performance.now() - t0, log: r.log, copied: r.checkpointed });
+  if (r.log !== lastLog) side.emit({ ms: performance.now() - t0, log: r.log, copied: r.checkpointed });
   lastLog = r.log;
 };
 const timer = setInterval(step, w.intervalMs);
-parentPort.postMessage({ t: "ready" });
-parentPort.on("message", (m) => {
-  if (m !== "close") return;
+side.onClose(() => {
   clearInterval(timer);
   if (shm !== null) fs.closeSync(shm);
   db.close();
-  parentPort.close();
 });`;
 
-type FromWorker = { t: "ready" } | { t: "done"; ms: number; log: number; copied: number };
+/** One checkpoint done by the thread. */
+interface Checkpointed {
+  ms: number;
+  log: number;
+  copied: number;
+}
+
+/** A checkpoint under way when the thread is closed gets this long to finish. */
+const CLOSE_GRACE_MS = 5_000;
 
 export interface Checkpointer {
-  /** The thread (tests end it to see the connection take over); null when nothing was moved. */
+  /** The running thread (tests end it to see the connection take over); null when there is none. */
   readonly thread: Worker | null;
   /** Stops the thread (the connection checkpoints itself again); resolves once it has exited. */
   close(): Promise<void>;
@@ -102,54 +107,41 @@ export interface Checkpointer {
  */
 export async function startCheckpointer(db: Db, o: CheckpointerOptions): Promise<Checkpointer> {
   const sqlite = db.$client;
-  if (sqlite.memory || String(sqlite.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") return { thread: null, close: async () => undefined };
-  const workerData = {
+  const none: Checkpointer = { thread: null, close: async () => undefined };
+  if (sqlite.memory || String(sqlite.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") return none;
+  const data = {
     driver: createRequire(import.meta.url).resolve("better-sqlite3"),
     file: sqlite.name, intervalMs: o.intervalMs ?? 200, busyMs: 2_000, minPages: o.minPages ?? 1_000, maxWaitMs: o.maxWaitMs ?? 60_000,
   };
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, name: "wal checkpoints" });
-  worker.unref(); // never what keeps the process alive
-  let closing = false;
-  const selfCheckpoint = () => {
-    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`);
+  const setLimit = (pages: number) => {
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${pages}`);
   };
-  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  let gone = false;
-  let started = false;
-  const ready = new Promise<void>((resolve, reject) => {
-    const fail = (err: Error) => {
-      reject(err);
-      // before it was ready the start says so itself, once (below)
-      if (closing || gone || !started) return;
-      gone = true;
-      selfCheckpoint();
-      o.logger.error({ err }, "the WAL checkpoint thread stopped; the database connection checkpoints itself again");
-    };
-    worker.on("message", (m: FromWorker) => {
-      if (m.t === "ready") {
-        started = true;
-        resolve();
-      }
-      else o.checkpointed?.(m.ms / 1000, m.log, m.copied);
-    });
-    worker.once("error", fail);
-    worker.once("exit", (code) => fail(new Error(`the WAL checkpoint thread exited (code ${code})`)));
+  const host = startWorker({
+    name: "wal checkpoints", body: { code: WORKER_BODY }, data, closeGraceMs: CLOSE_GRACE_MS, logger: o.logger,
+    onEvent: (e) => {
+      const m = e as Checkpointed;
+      o.checkpointed?.(m.ms / 1000, m.log, m.copied);
+    },
+    // while the thread is gone (until it is started again) the connection checkpoints itself
+    onStart: () => setLimit(o.connectionPages ?? 16_384),
+    onExit: () => {
+      setLimit(SQLITE_AUTOCHECKPOINT);
+      o.logger.warn("the database connection checkpoints itself until the WAL checkpoint thread runs again");
+    },
   });
   try {
-    await ready;
+    await host.started;
   } catch (err) {
     o.logger.warn({ err }, "WAL checkpoints stay on the database connection");
-    return { thread: null, close: async () => undefined };
+    return none;
   }
-  sqlite.pragma(`wal_autocheckpoint = ${o.connectionPages ?? 16_384}`);
   return {
-    thread: worker,
+    get thread() {
+      return host.worker;
+    },
     async close() {
-      if (closing) return exited;
-      closing = true;
-      selfCheckpoint();
-      worker.postMessage("close");
-      return exited;
+      setLimit(SQLITE_AUTOCHECKPOINT);
+      await host.close();
     },
   };
 }

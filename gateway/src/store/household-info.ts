@@ -71,7 +71,7 @@ export class HouseholdDirectory {
     };
   }
 
-  /** Prepared once: every household's first alarm or status after a start goes through them (issue 4). */
+  /** Prepared once: every household's first alarm or status after a start goes through them. */
   private prepare() {
     const id = sql.placeholder("id");
     return {

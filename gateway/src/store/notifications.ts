@@ -1,5 +1,5 @@
 /** Outbox rows (one per SMS or call) and their console view. */
-import { getTableColumns, sql, and, asc, eq, inArray } from "drizzle-orm";
+import { getTableColumns, sql, and, asc, eq } from "drizzle-orm";
 import type { NotificationStatus, NotificationView } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { notifications } from "../db/schema";
@@ -92,8 +92,4 @@ export function callBySid(db: Db, sid: string): NotificationRow | undefined {
   return prepared(db, "notifications.callBySid", () =>
     db.select().from(notifications).where(and(eq(notifications.providerSid, sql.placeholder("sid")), eq(notifications.channel, "call"))).limit(1).prepare(),
   ).get({ sid });
-}
-
-export function pendingOfAlert(db: Db, alertId: number, statuses: string[]): NotificationRow[] {
-  return db.select().from(notifications).where(and(eq(notifications.alertId, alertId), inArray(notifications.status, statuses))).all();
 }

@@ -1,8 +1,7 @@
 /**
- * Statements prepared once per database (issue 4). A drizzle query builder call builds its SQL,
- * asks SQLite to prepare it and maps the result on every call: in the bench profile that was
- * about a third of the event loop under load, more than the queries themselves. Prepared drizzle
- * queries with placeholders keep the typed rows and build everything only once.
+ * Statements prepared once per database. A drizzle query builder call builds its SQL, asks SQLite
+ * to prepare it and maps the result on every call, which under load costs more than the queries
+ * themselves. Prepared drizzle queries with placeholders keep the typed rows and build it once.
  */
 import type { Db } from "../db/open";
 

@@ -1,22 +1,22 @@
 /**
- * Group commit with the fsync off the event loop (issue 4).
+ * Group commit with the fsync off the event loop.
  *
  * With `synchronous = FULL` every COMMIT fsyncs the WAL on the main thread. The ingest batches
- * presses into one transaction per turn, but every other writer (outbox steps, each Twilio status
- * callback, console actions) commits on its own: a storm's notification traffic then spent about
- * half of the event loop waiting in fsync (bench profile), and acks waited behind it.
+ * presses into one transaction per turn, but other writers (outbox steps, Twilio status callbacks,
+ * console actions) commit on their own, and in a storm the event loop that acks the devices would
+ * spend much of its time waiting in fsync.
  *
  * Instead: `synchronous = NORMAL` (a COMMIT writes the WAL frames, no fsync) and one fsync of the
  * WAL file in libuv's pool for everything committed so far, shared by every waiter (group commit in
  * the PostgreSQL sense). Nothing leaves the process before its data is durable: the effect sinks
  * (acks to devices: ingest/mqtt-link.ts; console frames: console/console-hub.ts) run their writes
- * through afterDurable(), which releases them, in order, when an fsync that started after they were
+ * through `after()`, which releases them, in order, when an fsync that started after they were
  * queued has completed. fsync flushes the file (the inode), whichever descriptor asks, so the
- * frames SQLite wrote through its own descriptor are covered.
+ * frames SQLite wrote through its own descriptor are covered. Each system owns the WalSync of its
+ * own database (system.ts), so two systems in one process never wait for each other's syncs.
  *
  * The sync is fdatasync, as SQLite's own on Linux: the data and the file's size, without its
- * timestamps. For 40 KiB appends on the bench machine, p50 / p99 0.26 / 0.32–0.38 ms against
- * fsync's 0.25 / 0.77–1.03 ms (`pnpm tsx tests/bench/sync-probe.ts`, 400 syncs each, twice).
+ * timestamps (tests/bench/sync-probe.ts compares the two).
  *
  * Recovery after a power cut is SQLite's own: WAL frames with valid checksums up to the last
  * commit record are replayed; an fsynced WAL holds every transaction committed before the fsync.
@@ -43,8 +43,9 @@ class WalSync {
   private queued: Callback[] = [];
   private syncing = false;
   private failed = false;
+  private closed = false;
   constructor(
-    readonly db: Db,
+    private readonly db: Db,
     private readonly fd: number,
     private readonly hooks: WalSyncHooks,
   ) {}
@@ -54,7 +55,7 @@ class WalSync {
   }
 
   after(fn: Callback): void {
-    if (this.failed) return;
+    if (this.failed || this.closed) return;
     this.queued.push(fn);
     if (!this.syncing) this.flush();
   }
@@ -63,19 +64,20 @@ class WalSync {
    * One fsync for everything queued so far; what is queued meanwhile waits for it to end and goes
    * with the next one. One fsync at a time, as PostgreSQL's WAL writer: under load each covers more
    * waiters, and the syncs, their thread wake-ups and the kernel's journal commits take that much
-   * less of the cores the acks need. With two at once (until this round) the sustained phase ran
-   * 26,371 fsyncs in 30 s, one at a time 16,642, and its ack p99 went from 44.3 to 25.5 ms (bench,
-   * README "Benchmarks"). An fsync covers what was committed before it started, so each waiter is
-   * released by the first fsync started after it was queued, and callbacks run in queue order.
+   * less of the cores the acks need. An fsync covers what was committed before it started, so each
+   * waiter is released by the first fsync started after it was queued, and callbacks run in queue
+   * order.
    */
   private flush(): void {
-    if (this.queued.length === 0 || !this.open) return;
+    if (this.queued.length === 0 || !this.open || this.closed) return;
     const batch = this.queued;
     this.queued = [];
     this.syncing = true;
     const t0 = performance.now();
     fdatasync(this.fd, (err) => {
       this.syncing = false;
+      // closed meanwhile (the system is stopping): nothing waits any more
+      if (this.closed) return this.closeFd();
       this.hooks.synced?.((performance.now() - t0) / 1000, batch.length);
       if (err) {
         this.failed = true;
@@ -89,7 +91,13 @@ class WalSync {
   }
 
   close(): void {
+    this.closed = true;
     this.queued = [];
+    // a sync under way still uses the descriptor: it is closed when that sync ends
+    if (!this.syncing) this.closeFd();
+  }
+
+  private closeFd(): void {
     try {
       closeSync(this.fd);
     } catch {
@@ -98,39 +106,27 @@ class WalSync {
   }
 }
 
-const active = new Set<WalSync>();
+/** Runs a callback once everything committed before the call is on disk. */
+export type AfterDurable = (fn: Callback) => void;
 
-/**
- * Switches `db` to NORMAL + off-thread fsync. Idempotent per database. Without a WAL file (not in
- * WAL mode, an in-memory database) it leaves FULL alone and afterDurable() runs callbacks at once.
- */
-export function enableWalSync(db: Db, hooks: WalSyncHooks): void {
-  for (const w of active) if (w.db === db) return;
-  const file = db.$client.name;
-  const walFile = `${file}-wal`;
-  if (db.$client.memory || !existsSync(walFile) || String(db.$client.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") return;
-  const fd = openSync(walFile, "r");
-  db.$client.pragma("synchronous = NORMAL");
-  active.add(new WalSync(db, fd, hooks));
+export interface Durability {
+  /** Runs `fn` once everything committed before this call is on disk; callbacks run in the order they were queued. */
+  after: AfterDurable;
+  /** Forgets what waits and closes the WAL's descriptor (before the database closes). */
+  close(): void;
 }
 
 /**
- * Runs `fn` once everything committed before this call is on disk (in every open database that
- * uses enableWalSync; at once when none does). Callbacks run in the order they were queued.
+ * Switches `db` to NORMAL + off-thread fsync, right after it is opened and before anything is written.
+ * Without a WAL file (not in WAL mode, an in-memory database) it leaves FULL alone and after() runs
+ * callbacks at once: every commit is already durable when it returns.
  */
-export function afterDurable(fn: Callback): void {
-  for (const w of active) {
-    if (!w.open) {
-      w.close();
-      active.delete(w);
-    }
+export function createWalSync(db: Db, hooks: WalSyncHooks): Durability {
+  const walFile = `${db.$client.name}-wal`;
+  if (db.$client.memory || !existsSync(walFile) || String(db.$client.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") {
+    return { after: (fn) => fn(), close: () => undefined };
   }
-  if (active.size === 0) return fn();
-  if (active.size === 1) {
-    for (const w of active) w.after(fn);
-    return;
-  }
-  // Several databases (tests run several systems in one process): wait for all of them.
-  let left = active.size;
-  for (const w of active) w.after(() => --left === 0 && fn());
+  const sync = new WalSync(db, openSync(walFile, "r"), hooks);
+  db.$client.pragma("synchronous = NORMAL");
+  return { after: (fn) => sync.after(fn), close: () => sync.close() };
 }

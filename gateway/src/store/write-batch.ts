@@ -1,15 +1,14 @@
 /**
- * Group commit for the writers beside the ingest (issue 4): the Twilio webhooks and the outbox's
- * provider replies. Each used to commit on its own: at 1,000 presses/s that was thousands of
- * COMMITs a second, each writing the same hot pages (the events and notifications tables and
- * their indexes) to the WAL again, on the one thread that also acks (bench profile: the webhooks'
- * commits alone were the largest single item). Here every job queued in one event-loop turn is
- * committed together (commit-each.ts), after the ingest's (turn-end.ts): one job's error rolls back
- * that job only and rejects its promise; the others commit.
+ * Group commit for the writers beside the ingest: the Twilio webhooks and the outbox's provider
+ * replies. Committed one by one, a storm's thousands of COMMITs a second would each write the same
+ * hot pages (the events and notifications tables and their indexes) to the WAL again, on the one
+ * thread that also acks. Here every job queued in one event-loop turn is committed together
+ * (commit-each.ts), after the ingest's (the system's turn-end.ts): one job's error rolls back that
+ * job only and rejects its promise; the others commit.
  */
 import type { Db } from "../db/open";
 import { commitEach } from "./commit-each";
-import { atTurnEnd } from "./turn-end";
+import type { TurnEnd } from "./turn-end";
 
 interface Job {
   fn: () => unknown;
@@ -20,7 +19,10 @@ interface Job {
 export class WriteBatch {
   private jobs: Job[] = [];
   private scheduled = false;
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly turnEnd: TurnEnd,
+  ) {}
 
   /** Runs `fn` inside the turn's transaction; resolves with its result once that has committed. */
   run<T>(fn: () => T): Promise<T> {
@@ -28,7 +30,7 @@ export class WriteBatch {
       this.jobs.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        atTurnEnd("writes", this.flush);
+        this.turnEnd.at("writes", this.flush);
       }
     });
   }

@@ -1,8 +1,8 @@
 /**
- * Dispatch a patrol member (issue 5, "Alert page"): the alert goes to `responding` through the same
+ * Dispatch a patrol member: the alert goes to `responding` through the same
  * action flow as the console's `/dispatch` (audited, acked to the device), then the member gets an
  * SMS with the address and a signed, expiring responder link, queued in the outbox like every other
- * message (DESIGN.md "Notification policy": a row before it is sent). Runs inside the caller's transaction.
+ * message (a row before it is sent). Runs inside the caller's transaction.
  */
 import { isTerminal } from "../engine/alert-engine";
 import { applyAction } from "../alerts/action-flow";

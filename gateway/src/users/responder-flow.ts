@@ -9,7 +9,7 @@ import { applyAction } from "../alerts/action-flow";
 import type { AlertContext } from "../alerts/context";
 import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
 import { markGoing } from "../alerts/going";
-import { devices, responderDispatches } from "../db/schema";
+import { communities, devices, responderDispatches } from "../db/schema";
 import { isTerminal } from "../engine/alert-engine";
 import { getAlert, toAlertView, type AlertRow } from "../store/alerts";
 import { notificationsOfAlert } from "../store/notifications";
@@ -34,11 +34,16 @@ export function responderView(ctx: AlertContext, dispatch: DispatchRow, alert: A
   const claimed = notificationsOfAlert(ctx.db, alert.id).filter((n) => n.status === "pressed1").map((n) => ({ name: n.name, status: "going" }));
   const patrol = dispatchesOf(ctx.db, alert.id).filter((d) => d.id !== dispatch.id).map((d) => ({ name: d.name, status: d.status }));
   const view = toAlertView(alert, ctx.dir);
+  const member = getPatrol(ctx.db, dispatch.patrolMemberId);
+  const centre = ctx.db.select({ name: communities.name, phone: communities.phone }).from(communities).where(eq(communities.id, alert.communityId)).get();
   return {
     alertId: alert.id, kind: alert.kind, state: alert.state, address: view.address, residents: view.residents,
     notes: info?.notes ?? null, firstPressAt: alert.firstPressAt, pressCount: alert.pressCount,
     device: device ? { type: device.type } : null, acknowledgedBy: alert.acknowledgedBy,
-    me: { name: dispatch.name, status: dispatch.status, dispatchedBy: dispatch.dispatchedBy, expiresAt: dispatch.expiresAt },
+    me: { name: dispatch.name, status: dispatch.status, dispatchedBy: dispatch.dispatchedBy, expiresAt: dispatch.expiresAt, language: member?.language ?? null },
+    /** The community centre, for the page's call link. */
+    centre: { name: centre?.name ?? view.address.community, phone: centre?.phone ?? null },
+    outcome: alert.outcome,
     othersGoing: [...claimed, ...patrol],
   };
 }

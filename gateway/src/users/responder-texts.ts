@@ -17,7 +17,7 @@ export function patrolSms(f: PatrolFacts, lang: Language, link: string): string 
   const a = f.address;
   if (lang === "zh-CN") {
     const who = f.residents.length ? f.residents.join("、") : "住户";
-    return `【一键呼救】请前往${a.building}${a.unit}${a.room}室:${who}${kindName(f.kind, lang)}#${f.alertId}。${link}`;
+    return `【一键呼救】请前往${a.building}${a.unit}${a.room}室：${who}${kindName(f.kind, lang)}#${f.alertId}。${link}`;
   }
   const who = f.residents.length ? f.residents.join(", ") : "the resident";
   return `[helpkey] Please go to ${a.building}, ${a.unit}, room ${a.room}: ${kindName(f.kind, lang)}, ${who} (#${f.alertId}). ${link}`;

@@ -1,5 +1,5 @@
 /**
- * Console roles (DESIGN.md "Console": dispatcher / supervisor / admin, scoped to communities) and the
+ * Console roles (dispatcher / supervisor / admin, scoped to communities) and the
  * bodies of the account, session and patrol routes. They live here, not in shared/, because only the
  * gateway parses them; the dashboard sends them and never validates its own output.
  */

@@ -1,5 +1,5 @@
 /**
- * Dispatcher sessions (DESIGN.md "HTTP API": a session cookie from `POST /api/session`).
+ * Dispatcher sessions (a session cookie from `POST /api/session`).
  * The cookie holds a random token; the database holds only its SHA-256, so neither a log line
  * nor a copy of the database can be replayed as a login.
  */

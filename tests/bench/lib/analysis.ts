@@ -16,7 +16,7 @@ export interface PhaseAnalysis {
   ack: PathResult;
   console?: PathResult;
   twilio?: PathResult;
-  /** Issue 3: press → the first SMS request, and → the first call request, at the phone network. */
+  /** Press → the first SMS request, and → the first call request, at the phone network. */
   sms?: PathResult;
   call?: PathResult;
   hop?: PathResult;

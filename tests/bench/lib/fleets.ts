@@ -39,7 +39,7 @@ export class FleetPool {
       this.ranges.push({ from, to });
       this.counters.push({ devices: 0, ready: 0, pressed: 0, acked: 0, pending: 0, retransmits: 0, refused: 0, disconnects: 0, pingTimeouts: 0, repeatAcks: 0, cpuMs: 0, rssBytes: 0 });
       child.on((e) => this.onEvent(k, child, e));
-      // 127.0.0.2, .3, …: about 28k connections fit per source address (TOOLCHAIN.md)
+      // 127.0.0.2, .3, …: about 28k connections fit per source address (the ephemeral port range)
       child.send({ t: "init", from, to, localAddress: `127.0.0.${2 + k}` });
     }
     await Promise.all(this.fleets.map((f) => f.next("done", 60_000, (e) => e.what === "init")));

@@ -1,5 +1,5 @@
 /**
- * The peer in the same run (issue 4): a bare Mosquitto on a free port with a generated config,
+ * The peer in the same run: a bare Mosquitto on a free port with a generated config,
  * installed from Debian's package when missing. It measures the plain pub → sub hop with the
  * same device clients and payloads, so our latencies can be read as multiples of it.
  */
@@ -55,7 +55,7 @@ export async function startMosquitto(bin: string, dir: string, port: number, log
     "allow_anonymous true",
     "persistence false",
     "max_connections -1",
-    // Nagle off, as on our broker's listener (TOOLCHAIN.md "aedes"): compare like with like
+    // Nagle off, as on our broker's listener: compare like with like
     "set_tcp_nodelay true",
     "max_queued_messages 1000",
     "log_dest stderr",

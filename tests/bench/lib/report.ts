@@ -125,7 +125,7 @@ export function markdown(r: Results): string {
   }
   res("restart + reconnect", "helpkey", r.helpkey.restart?.res);
   out.push("");
-  out.push("| goal (issue 4) | measured | met |");
+  out.push("| goal | measured | met |");
   out.push("|---|---|:---:|");
   for (const g of r.goals) out.push(`| ${g.goal} | ${g.value} | ${g.met === null ? "–" : g.met ? "yes" : "**no**"} |`);
   if (r.notes.length) {

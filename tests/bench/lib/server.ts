@@ -1,6 +1,6 @@
 /**
  * The system under test as its own process (`node --import tsx gateway/src/main.ts`), so its CPU and
- * RSS are its own: configured by environment only, like any deployment (DESIGN.md "Configuration").
+ * RSS are its own: configured by environment only, like any deployment.
  */
 import type { ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";

@@ -1,14 +1,8 @@
 /**
  * The wait between the connect storm and the quiet phase, so that "quiet" measures a district at
- * rest and not the connect storm's aftermath (issue 4).
- *
- * After the storm the broker thread's V8 heap holds about 350 MB for 190 MB of live sessions. Once
- * the allocation rate has been low for a while, V8's memory reducer compacts it: three full GCs
- * within about 2 s, each a 35–42 ms pause after ~150 ms of marking steps on that thread, which gives
- * back ~160 MB. With 19,000 devices that came about 35 s after the storm (`--trace-gc`, "Mark-Compact
- * (reduce)"), 31–41 s into a quiet phase that began a few seconds after it, and it was the quiet
- * phase's slowest presses (press → console 26 and 30 ms). Its pauses stay in the report: the settle
- * phase's row of the phase table shows them.
+ * rest and not the connect storm's aftermath: once allocation stays low, V8's memory reducer
+ * compacts the heap the storm left on the broker thread (a few full GCs of tens of ms each). Those
+ * pauses belong to the settle phase's row of the phase table, not to the quiet presses.
  */
 import { sampleProc } from "./proc-stats";
 import { waitUntil } from "./scenarios";
