@@ -1,6 +1,6 @@
 /**
  * Topic ACL (docs/device-protocol.md): a device publishes only to its own
- * `alarm` and `status` and subscribes only to its own `ack` and `cmd`; a
+ * `alarm`, `status` and `event` and subscribes only to its own `ack` and `cmd`; a
  * service (the gateway) may use any topic. Pure functions: a reason string
  * when denied, null when allowed. Topics are parsed with shared's parser,
  * the only place topic strings exist.
@@ -8,7 +8,7 @@
 import { parseTopic } from "@helpkey/shared";
 import type { Identity } from "./types";
 
-const DEVICE_PUBLISHES = new Set(["alarm", "status"]);
+const DEVICE_PUBLISHES = new Set(["alarm", "status", "event"]);
 const DEVICE_SUBSCRIBES = new Set(["ack", "cmd"]);
 
 /** Topics starting with "$" belong to the server ([MQTT-4.7.2-1]: $SYS/…); no client publishes there. */
@@ -22,7 +22,7 @@ export function publishDenial(identity: Identity | undefined, topic: string, ret
   if (identity.role === "service") return null;
   const parsed = parseTopic(topic);
   if (!parsed || parsed.deviceId !== identity.deviceId || !DEVICE_PUBLISHES.has(parsed.kind)) {
-    return "publish outside the device's own alarm/status topics";
+    return "publish outside the device's own alarm/status/event topics";
   }
   // only the status topic is retained (docs/device-protocol.md); a retained
   // alarm would be replayed to every new subscriber as if it were new

@@ -23,7 +23,7 @@ async function explainConflict(alertId: number): Promise<void> {
   }
 }
 
-async function run(alertId: number, action: Action, call: () => Promise<unknown>): Promise<boolean> {
+async function run(alertId: number, what: StringKey, call: () => Promise<unknown>): Promise<boolean> {
   // Offline, an action could look done on a screen that no longer shows the truth.
   if (!isOnline()) {
     toast(t("offlineNoAction"), "warn");
@@ -31,7 +31,7 @@ async function run(alertId: number, action: Action, call: () => Promise<unknown>
   }
   try {
     await call();
-    toast(t("done", { action: t(label[action]) }), "ok");
+    toast(t("done", { action: t(what) }), "ok");
     return true;
   } catch (err) {
     if (err instanceof ApiError && err.status === 409) await explainConflict(alertId);
@@ -41,10 +41,21 @@ async function run(alertId: number, action: Action, call: () => Promise<unknown>
 }
 
 export function act(alertId: number, action: Action, body: { outcome?: Outcome; note?: string } = {}): Promise<boolean> {
-  return run(alertId, action, async () => store.upsert(await api<AlertView>("POST", `/api/alerts/${alertId}/${action}`, body)));
+  return run(alertId, label[action], async () => store.upsert(await api<AlertView>("POST", `/api/alerts/${alertId}/${action}`, body)));
 }
 
 /** Sends a patrol member (SMS with the address and a responder link); the alert becomes `responding`. */
 export function dispatchPatrol(alertId: number, patrolMemberId: number): Promise<boolean> {
-  return run(alertId, "dispatch", () => api("POST", `/api/alerts/${alertId}/dispatch-patrol`, { patrolMemberId }));
+  return run(alertId, "aDispatch", () => api("POST", `/api/alerts/${alertId}/dispatch-patrol`, { patrolMemberId }));
+}
+
+/** A service request is done: resolved as real, with what was done as its note. */
+export function markDone(alertId: number, note: string): Promise<boolean> {
+  const body = { outcome: "real" as Outcome, ...(note ? { note } : {}) };
+  return run(alertId, "aDone", async () => store.upsert(await api<AlertView>("POST", `/api/alerts/${alertId}/resolve`, body)));
+}
+
+/** A note on the alert's trail (who called back, what was agreed), in any live state. */
+export function addNote(alertId: number, note: string): Promise<boolean> {
+  return run(alertId, "aNote", () => api("POST", `/api/alerts/${alertId}/note`, { note }));
 }

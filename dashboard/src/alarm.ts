@@ -1,7 +1,8 @@
 /**
  * Impossible to miss: while any alert needs a person (unclaimed, or claimed and nobody on site in
  * time), a sound repeats and the tab title blinks with the same count as the "unclaimed" counter,
- * also when the console is in a background tab. A lone service request chimes softly and slowly.
+ * also when the console is in a background tab. Service requests and welfare checks never sound: they
+ * wait calmly in their own lane, so the sound always means an alarm.
  * `body[data-sound]` says whether the alarm is sounding, `body[data-audio]` whether the browser lets
  * it be heard, for the tests and for anyone inspecting a silent console.
  *
@@ -16,7 +17,6 @@ let audio: AudioContext | null = null;
 let soundTimer: ReturnType<typeof setInterval> | null = null;
 let titleTimer: ReturnType<typeof setInterval> | null = null;
 let current: AlarmCounts = { unclaimed: 0, service: 0, inProgress: 0 };
-let soundUrgent = false;
 const soundListeners = new Set<() => void>();
 const baseTitle = () => t("appName");
 
@@ -58,21 +58,19 @@ function ctx(): AudioContext | null {
   return audio;
 }
 
-/** Two short loud tones for alarms, a single soft tone for service requests. */
+/** Two short loud tones. */
 function beep(): void {
   const a = ctx();
   if (!a) return;
   setAudioState();
   if (a.state !== "running") return;
-  const urgent = current.unclaimed > 0;
-  const tones = urgent ? [880, 660] : [520];
-  tones.forEach((freq, i) => {
+  [880, 660].forEach((freq, i) => {
     const osc = a.createOscillator();
     const gain = a.createGain();
     osc.frequency.value = freq;
     osc.type = "square";
     const at = a.currentTime + i * 0.22;
-    gain.gain.setValueAtTime(urgent ? 0.25 : 0.08, at);
+    gain.gain.setValueAtTime(0.25, at);
     gain.gain.exponentialRampToValueAtTime(0.001, at + 0.2);
     osc.connect(gain).connect(a.destination);
     osc.start(at);
@@ -96,22 +94,18 @@ export function onSoundChange(f: () => void): () => void {
 }
 
 function titleText(): string {
-  return current.unclaimed > 0 ? t("unclaimedTitle", { n: current.unclaimed }) : t("serviceTitle", { n: current.service });
+  return t("unclaimedTitle", { n: current.unclaimed });
 }
 
 export function setAlarm(c: AlarmCounts): void {
   const was = current;
   current = c;
-  const on = c.unclaimed + c.service > 0;
-  const urgent = c.unclaimed > 0;
+  const on = c.unclaimed > 0;
   document.body.dataset.sound = on ? "on" : "off";
   document.body.dataset.unclaimed = String(c.unclaimed);
-  // Alarms beep fast, a lone service request chimes slowly; an alarm joining a service request speeds it up.
-  if (on && (!soundTimer || soundUrgent !== urgent)) {
-    if (soundTimer) clearInterval(soundTimer);
-    soundUrgent = urgent;
+  if (on && !soundTimer) {
     beep();
-    soundTimer = setInterval(beep, urgent ? 1500 : 6000);
+    soundTimer = setInterval(beep, 1500);
   } else if (!on && soundTimer) {
     clearInterval(soundTimer);
     soundTimer = null;
@@ -127,13 +121,13 @@ export function setAlarm(c: AlarmCounts): void {
     clearInterval(titleTimer);
     titleTimer = null;
     document.title = baseTitle();
-  } else if (on && (was.unclaimed !== c.unclaimed || was.service !== c.service) && document.title !== baseTitle()) {
+  } else if (on && was.unclaimed !== c.unclaimed && document.title !== baseTitle()) {
     document.title = `⚠ ${titleText()}`;
   }
-  if (was.unclaimed + was.service > 0 !== on) for (const f of soundListeners) f();
+  if (was.unclaimed > 0 !== on) for (const f of soundListeners) f();
 }
 
 /** True when the alarm should sound but the browser keeps audio locked. */
 export function soundBlocked(): boolean {
-  return current.unclaimed + current.service > 0 && (audio?.state ?? "suspended") !== "running";
+  return current.unclaimed > 0 && (audio?.state ?? "suspended") !== "running";
 }

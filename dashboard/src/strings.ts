@@ -60,7 +60,7 @@ const en = {
   rYou: "You: {name} · {status}", rSentBy: "sent by {by}", rCall: "Call the centre if anything is unclear.",
   // console: lanes, liveness, who is going
   laneUrgent: "Alarms", laneTechnical: "Technical alerts", showMore: "Show {n} more",
-  serviceTitle: "({n}) service request", notifyMany: "{n} new alarms",
+  notifyMany: "{n} new alarms",
   offlineSinceLive: "offline since {t} — reconnecting…", offlineNoAction: "Offline: nothing was sent. Wait until the console is live again.",
   wgJoin: " · ", wgClosed: "Closed", wgOnSite: "Someone on site since {t}",
   wgGoingKey: "{name} is going — pressed 1 on the call at {t}", wgGoingSms: "{name} is going — replied by SMS at {t}",
@@ -92,6 +92,16 @@ const en = {
   rel_patrol: "patrol", rel_supervisor: "supervisor", rel_carer: "carer",
   role_dispatcher: "dispatcher", role_supervisor: "supervisor", role_admin: "administrator",
   repAttempts: "{n} attempts", repLast: "last: {status} at {t}", colContact: "Contact", colChannel: "Channel", colAttempts: "Attempts",
+  // service queue and messages to the TV
+  welfareCheck: "Welfare check: no sign of life for 24 h", aClaim: "Claim", aDone: "Done", aNote: "Add note",
+  doneNote: "What was done (optional)", notePlaceholder: "Note", noteEmpty: "Write the note first.",
+  serviceDue: "answer time passed", serviceDueAt: "answer by {t}",
+  tvTitle: "Messages to the TV", tvPlaceholder: "A short message for the TV screen (up to 200 characters)",
+  tvSendHousehold: "Send to this household's TV", tvSendBuilding: "Send to every TV in {building}",
+  tvConfirmHousehold: "Show this message on the TV of {place}?\n\n{text}", tvConfirmBuilding: "Show this message on every TV in {building}?\n\n{text}",
+  tvQueued: "Message sent to {n} household(s)", tvEmpty: "Write a message first.", tvNone: "No messages yet.", tvBy: "from {by}",
+  tvPick: "Click a flat to send a message to its TV.", tvFor: "Message to the TV of {place}",
+  tv_sent: "sent", tv_shown: "shown", tv_dismissed: "dismissed", tv_no_device: "no set-top box", ev_noted: "note",
 };
 
 type Dict = Record<keyof typeof en, string>;
@@ -156,7 +166,7 @@ const zh: Dict = {
   rYou: "您：{name} · {status}", rSentBy: "派遣人：{by}", rCall: "如有疑问请致电社区中心。",
   // console: lanes, liveness, who is going
   laneUrgent: "紧急报警", laneTechnical: "技术告警", showMore: "再显示{n}条",
-  serviceTitle: "（{n}）服务请求", notifyMany: "{n}条新报警",
+  notifyMany: "{n}条新报警",
   offlineSinceLive: "{t}起已断开，正在重连…", offlineNoAction: "已断开：操作未发送。请等待调度台恢复在线。",
   wgJoin: " · ", wgClosed: "已结束", wgOnSite: "{t}起已有人到场",
   wgGoingKey: "{name}正在赶去——{t}电话按1确认", wgGoingSms: "{name}正在赶去——{t}短信回复确认",
@@ -188,6 +198,15 @@ const zh: Dict = {
   rel_patrol: "巡逻队员", rel_supervisor: "主管", rel_carer: "护工",
   role_dispatcher: "调度员", role_supervisor: "值班主管", role_admin: "管理员",
   repAttempts: "共{n}次", repLast: "最后：{t} {status}", colContact: "联系人", colChannel: "方式", colAttempts: "次数",
+  welfareCheck: "平安关怀：超过 24 小时无活动", aClaim: "认领", aDone: "完成", aNote: "添加备注",
+  doneNote: "处理情况（选填）", notePlaceholder: "备注", noteEmpty: "请先填写备注。",
+  serviceDue: "已超过应答时限", serviceDueAt: "应答时限 {t}",
+  tvTitle: "电视消息", tvPlaceholder: "显示在电视上的简短消息（最多 200 字）",
+  tvSendHousehold: "发送到本户电视", tvSendBuilding: "发送到{building}的所有电视",
+  tvConfirmHousehold: "确定在{place}的电视上显示这条消息吗？\n\n{text}", tvConfirmBuilding: "确定在{building}的所有电视上显示这条消息吗？\n\n{text}",
+  tvQueued: "消息已发送到{n}户", tvEmpty: "请先输入消息。", tvNone: "暂无消息。", tvBy: "发送人：{by}",
+  tvPick: "点击房间，向该户电视发送消息。", tvFor: "发送到{place}的电视",
+  tv_sent: "已发送", tv_shown: "已显示", tv_dismissed: "已关闭", tv_no_device: "无机顶盒", ev_noted: "备注",
 };
 
 export type StringKey = keyof typeof en;

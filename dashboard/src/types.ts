@@ -56,3 +56,5 @@ export interface PatrolMember {
   phone: string;
   language: "zh-CN" | "en";
 }
+
+export type { ServiceCategory, TvMessageStatus, TvMessageView } from "@helpkey/shared";

@@ -5,9 +5,10 @@
 import { langFrom, messages } from "./cli/messages";
 import { runPress } from "./cli/press-command";
 import { EXIT, UsageError } from "./cli/usage";
+import { runStb } from "./cli/stb-command";
 import { runPhoneNetwork } from "./phone-network/main";
 
-const commands = { press: runPress, "phone-network": runPhoneNetwork } as const;
+const commands = { press: runPress, "phone-network": runPhoneNetwork, stb: runStb } as const;
 
 /** --lang is applied here, so it may stand anywhere on the line. */
 function withoutLang(argv: string[]): string[] {
@@ -32,7 +33,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   try {
-    return await run(rest, m);
+    // --lang is taken off the line above; the set-top box also needs to know whether it was given
+    const given = argv.some((a) => a === "--lang" || a.startsWith("--lang=")) ? langFrom(argv) : undefined;
+    return await run(rest, m, given);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`${m.usageError(err.message, command)}\n`);

@@ -10,7 +10,7 @@ import { ErrorWithReasonCode, type MqttClient } from "mqtt";
 import { pino, type Logger } from "pino";
 import {
   ackPayloadSchema, cmdPayloadSchema, deviceIdSchema, parsePayload, topics,
-  type AckPayload, type AckState, type AlarmAction, type AlarmKind, type AlarmPayload, type CmdPayload, type StatusPayload,
+  type AckPayload, type AckState, type AlarmAction, type AlarmKind, type AlarmPayload, type CmdPayload, type DeviceEvent, type StatusPayload,
 } from "@helpkey/shared";
 import { AlarmQueue } from "./alarm-queue";
 import { fileStateStore, memoryStateStore } from "./device-state";
@@ -52,6 +52,8 @@ export interface PressOptions {
   trigger?: AlarmTrigger;
   action?: AlarmAction;
   location?: string;
+  /** A service request's category key (the green key's menu). */
+  category?: string;
 }
 
 export interface SimDeviceEvents {
@@ -76,6 +78,8 @@ export interface SimDevice extends EventEmitter<SimDeviceEvents> {
   readonly pending: readonly AlarmPayload[];
   readonly statePath: string | undefined;
   press(opts?: PressOptions): { seq: number };
+  /** Publishes a signal that is not an alarm (topic `event`, QoS 1, never retained); mqtt.js holds it while offline. */
+  sendEvent(event: DeviceEvent): void;
   waitForAck(seq: number, state?: AckState, timeoutMs?: number): Promise<AckPayload>;
   waitForConnect(timeoutMs?: number): Promise<void>;
   /** Clean end: DISCONNECT is sent, so the broker drops the Last Will. */
@@ -157,9 +161,17 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
       trigger: opts.trigger ?? "button",
       battery: this.#status.battery,
       ...(opts.location === undefined ? {} : { location: opts.location }),
+      ...(opts.category === undefined ? {} : { category: opts.category }),
     });
     this.#log.info({ seq: alarm.seq, action: alarm.action, kind: alarm.kind }, "pressed");
     return { seq: alarm.seq };
+  }
+
+  sendEvent(event: DeviceEvent): void {
+    if (this.#stopped) throw new Error(`device ${this.id} is closed`);
+    this.#client.publish(topics.event(this.id), JSON.stringify(event), { qos: 1 }, (err) => {
+      if (err) this.#log.warn({ err, type: event.type }, "event publish failed");
+    });
   }
 
   waitForAck(seq: number, state: AckState = "received", timeoutMs = 10_000): Promise<AckPayload> {

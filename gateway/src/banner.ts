@@ -15,12 +15,14 @@ function phoneLine(s: System): string {
   return p.ok ? `  phone network:      ${name}, account checked` : `  phone network:      ${name}: NOT WORKING: ${p.problem}`;
 }
 
-export function printBanner(s: System, config: Readonly<Config>): void {
+/** `tvUrl`: the demo's set-top box page, when it runs. */
+export function printBanner(s: System, config: Readonly<Config>, extra: { tvUrl?: string | null } = {}): void {
   const cred = s.demo?.credentialFiles[0];
   const lines = [
     "",
     "  helpkey is running / 一键呼救系统已启动",
     `  console 控制台:      ${s.httpUrl}/`,
+    extra.tvUrl ? `  TV (set-top box):   ${extra.tvUrl}   (the demo household's remote and screen / 演示住户的遥控器和电视画面)` : "",
     `  MQTT (devices):     ${s.mqttUrl}`,
     s.broker?.tlsUrl ? `  MQTT over TLS:      ${s.broker.tlsUrl}` : "",
     s.broker?.wsUrl ? `  MQTT over WS:       ${s.broker.wsUrl}` : "",
@@ -36,5 +38,5 @@ export function printBanner(s: System, config: Readonly<Config>): void {
   ];
   process.stderr.write(lines.filter((l) => l !== "").join("\n") + "\n\n");
   // One machine-readable line for scripts and tests that start the process.
-  process.stdout.write(JSON.stringify({ msg: "ready", http: s.httpUrl, mqtt: s.mqttUrl, phone: s.phoneUrl, pid: process.pid }) + "\n");
+  process.stdout.write(JSON.stringify({ msg: "ready", http: s.httpUrl, mqtt: s.mqttUrl, phone: s.phoneUrl, tv: extra.tvUrl ?? null, pid: process.pid }) + "\n");
 }

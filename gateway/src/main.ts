@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "./config";
 import { startSystem } from "./system";
 import { printBanner } from "./banner";
 import { scriptDemoPeople } from "./demo/demo-people";
+import { startDemoTv } from "./demo/demo-tv";
 
 const HELP = `helpkey gateway — one-key emergency help
 
@@ -17,7 +18,8 @@ Usage: pnpm start [--new-admin-token]     (or: tsx gateway/src/main.ts …)
   -h, --help          this text
 
 Starts the embedded MQTT broker, the gateway, the dispatcher console and, without Twilio
-credentials, the built-in phone-network emulator. Configured by environment variables only
+credentials, the built-in phone-network emulator; with HK_DEMO, the demo community and its TV
+(a set-top box emulator with a remote, in the browser). Configured by environment variables only
 (see README "Configuration"): HK_HTTP_PORT, HK_MQTT_PORT, HK_HOST, HK_DATA_DIR, HK_ADMIN_TOKEN,
 HK_PUBLIC_URL, HK_MQTT_URL, HK_MQTT_TLS_PORT, HK_MQTT_WS_PORT, HK_MQTT_WSS_PORT, HK_TLS_CERT,
 HK_TLS_KEY, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, TWILIO_MESSAGING_SERVICE_SID,
@@ -46,12 +48,20 @@ async function main(): Promise<void> {
   });
   // The quick start's emulator: the demo family answers and one of them presses 1, so a press shows a claim.
   if (system.demo && system.phone) scriptDemoPeople(system.phone);
-  printBanner(system, config);
+  // The demo's set-top box, so the TV and its remote can be tried in a browser beside the console.
+  const tv = system.demo
+    ? await startDemoTv(system.demo, { mqttUrl: system.mqttUrl, host: config.host, dataDir: config.dataDir, logger: system.logger }).catch((err: unknown) => {
+      system.logger.warn({ err }, "the demo TV (set-top box emulator) did not start; everything else runs");
+      return null;
+    })
+    : null;
+  printBanner(system, config, { tvUrl: tv?.url ?? null });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\n${signal}: stopping helpkey…\n`);
+    await tv?.close();
     await system.close();
     process.exit(0);
   };

@@ -201,6 +201,8 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     const outboxLog = logger.child({ part: "outbox" });
     const dispatch = (fx: Effects) => {
       for (const a of fx.acks) link?.sendAck(a.deviceId, a.ack);
+      // a TV message leaves once its row is on disk, so a shown report always finds its row
+      for (const c of fx.cmds) durable.after(() => link?.sendCmd(c.deviceId, c.cmd));
       hub.broadcast(fx.events);
       // after the fsync, like the acks: nobody is texted about an alert a power cut could still undo,
       // and the acks and console frames of this batch leave before the Twilio requests are built

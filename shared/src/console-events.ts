@@ -4,7 +4,7 @@
  * highest `n` it saw and reconnects with it.
  */
 import { z } from "zod";
-import { alertViewSchema, deviceStatusViewSchema, notificationViewSchema } from "./domain";
+import { alertViewSchema, deviceStatusViewSchema, notificationViewSchema, tvMessageViewSchema } from "./domain";
 import { countTextSchema, idSchema } from "./ids";
 
 export const consoleEventTypes = [
@@ -12,6 +12,8 @@ export const consoleEventTypes = [
   "alert.arrived", "alert.resolved", "alert.cancelled", "notification.updated", "device.status",
   // a contact on the way to an alert the community centre already has; the arrival timer ran out; back to open
   "alert.going", "alert.overdue", "alert.reopened",
+  // a note added to an alert (the service queue's log); a message sent to a set-top box, and its shown / dismissed reports
+  "alert.noted", "tv_message.updated",
 ] as const;
 export type ConsoleEventType = (typeof consoleEventTypes)[number];
 
@@ -24,6 +26,7 @@ export const consoleEventSchema = z.object({
   alert: alertViewSchema.optional(),
   notification: notificationViewSchema.optional(),
   device: deviceStatusViewSchema.optional(),
+  message: tvMessageViewSchema.optional(),
 });
 export type ConsoleEvent = z.infer<typeof consoleEventSchema>;
 

@@ -1,7 +1,7 @@
 /** Domain values shared by the gateway, the console and the tests (docs/architecture.md). */
 import { z } from "zod";
 import { idSchema } from "./ids";
-import { alarmKinds, type AlarmKind } from "./protocol";
+import { alarmKinds, serviceCategoryKeySchema, type AlarmKind } from "./protocol";
 
 export const alertStates = ["open", "acknowledged", "responding", "resolved", "cancelled"] as const;
 export type AlertState = (typeof alertStates)[number];
@@ -70,6 +70,10 @@ export const alertViewSchema = z.object({
   overdueAt: z.number().int().nullable(),
   /** When the cascade's next step (the next wave of calls) is due, as of this view; null: none planned. */
   cascadeDueAt: z.number().int().nullable(),
+  /** A service request's category key, or "welfare_check"; null for emergencies and uncategorised requests. */
+  category: z.string().nullable(),
+  /** A service request's answer-time target: first press + the category's targetS. */
+  answerDueAt: z.number().int().nullable(),
   address: addressSchema,
   residents: z.array(z.string()),
 });
@@ -100,3 +104,48 @@ export const deviceStatusViewSchema = z.object({
   lastSeenAt: z.number().int().nullable(),
 });
 export type DeviceStatusView = z.infer<typeof deviceStatusViewSchema>;
+
+/** The category of the service alert a welfare check raises. */
+export const WELFARE_CHECK = "welfare_check";
+
+/** Who a service category's requests are texted to: the household's grid workers, or the category's named contact. */
+export const serviceRoutes = ["grid", "contact"] as const;
+
+export const serviceCategorySchema = z.object({
+  key: serviceCategoryKeySchema.refine((k) => k !== WELFARE_CHECK, "welfare_check is reserved for welfare checks"),
+  nameZh: z.string().trim().min(1).max(32),
+  nameEn: z.string().trim().min(1).max(64),
+  /** Answer-time target in seconds. */
+  targetS: z.number().int().min(60).max(7 * 86400).default(600),
+  route: z.enum(serviceRoutes).default("grid"),
+  contactName: z.string().trim().min(1).max(100).optional(),
+  contactPhone: z.string().regex(/^\+[1-9]\d{6,14}$/, "contactPhone must be E.164, e.g. +8613800138000").optional(),
+}).refine((c) => c.route !== "contact" || (c.contactName && c.contactPhone), { message: "a category with route \"contact\" needs contactName and contactPhone", path: ["contactPhone"] });
+export type ServiceCategory = z.infer<typeof serviceCategorySchema>;
+
+/** The categories of a community that has configured none. */
+export const defaultServiceCategories: readonly ServiceCategory[] = Object.freeze([
+  { key: "medical_help", nameZh: "医疗求助", nameEn: "Medical help", targetS: 600, route: "grid" },
+  { key: "home_care", nameZh: "居家养老", nameEn: "Elderly care at home", targetS: 600, route: "grid" },
+  { key: "housekeeping", nameZh: "家政服务", nameEn: "Housekeeping", targetS: 600, route: "grid" },
+  { key: "repairs", nameZh: "维修", nameEn: "Repairs", targetS: 600, route: "grid" },
+  { key: "utilities", nameZh: "水电气", nameEn: "Utilities", targetS: 600, route: "grid" },
+  { key: "government", nameZh: "政务咨询", nameEn: "Questions to the government", targetS: 600, route: "grid" },
+] satisfies ServiceCategory[]);
+
+export const tvMessageStatuses = ["sent", "shown", "dismissed", "no_device"] as const;
+export type TvMessageStatus = (typeof tvMessageStatuses)[number];
+
+export const tvMessageViewSchema = z.object({
+  id: idSchema,
+  householdId: idSchema,
+  /** The set-top box it went to; null when the household has none (status no_device). */
+  deviceId: z.string().nullable(),
+  text: z.string(),
+  by: z.string(),
+  createdAt: z.number().int(),
+  status: z.enum(tvMessageStatuses),
+  shownAt: z.number().int().nullable(),
+  dismissedAt: z.number().int().nullable(),
+});
+export type TvMessageView = z.infer<typeof tvMessageViewSchema>;

@@ -1,7 +1,7 @@
 /** HTTP API v1 bodies and queries. */
 import { z } from "zod";
 import { deviceIdSchema } from "./protocol";
-import { alertStates, deviceTypes, languages, outcomes } from "./domain";
+import { alertStates, deviceTypes, languages, outcomes, serviceCategorySchema } from "./domain";
 import { policySchema } from "./policy";
 import { boundedCountText, countTextSchema, idSchema as id, idTextSchema as idText, patchOf } from "./ids";
 
@@ -27,6 +27,10 @@ export const createHouseholdSchema = z.object({
   room: z.string().trim().min(1).max(32),
   name: z.string().max(100).optional(),
   notes: z.string().max(1000).optional(),
+  /** Lives alone: welfare checks watch for a sign of life. */
+  livesAlone: z.boolean().default(false),
+  /** Welfare checks text the household's contacts too (null: the community policy's welfare.includeFamily). */
+  welfareIncludeFamily: z.boolean().nullable().optional(),
 });
 export const createResidentSchema = z.object({
   householdId: id,
@@ -98,3 +102,25 @@ export const createdDeviceSchema = z.object({
   mqtt: z.object({ url: z.string() }),
 });
 export type CreatedDevice = z.infer<typeof createdDeviceSchema>;
+
+/** A note on an alert (the service queue's running log); audited. */
+export const alertNoteBodySchema = z.object({ by: z.string().trim().min(1).max(64).optional(), note: z.string().trim().min(1).max(1000) });
+
+/** PUT: the community's service categories, replacing the list. */
+export const serviceCategoriesBodySchema = z.object({ categories: z.array(serviceCategorySchema).min(1).max(32) })
+  .refine((b) => new Set(b.categories.map((c) => c.key)).size === b.categories.length, { message: "category keys must be unique", path: ["categories"] });
+
+const idList = z.array(id).max(1000).optional();
+/** A grid (网格): the buildings, units and households its workers look after. */
+export const createGridSchema = z.object({ communityId: id, name, buildingIds: idList, unitIds: idList, householdIds: idList });
+export const patchGridSchema = createGridSchema.omit({ communityId: true }).partial();
+export const gridListQuerySchema = z.object({ communityId: idText.optional() });
+export const createGridWorkerSchema = z.object({ name, phone: phoneSchema, language: z.enum(languages).default("zh-CN") });
+
+/** A message for the TV of a household or of every household of a building. */
+export const tvMessageBodySchema = z.object({ text: z.string().trim().min(1).max(200) });
+export const tvMessageListQuerySchema = z.object({
+  householdId: idText.optional(),
+  buildingId: idText.optional(),
+  limit: boundedCountText(1, 1000).default(200),
+});

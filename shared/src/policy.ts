@@ -4,6 +4,12 @@
  */
 import { z } from "zod";
 
+/** A local clock time, "HH:MM" (24 h). */
+export const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM, 00:00-23:59");
+/** A daily window of local time; `to` before `from` crosses midnight; `from` equal to `to` is the whole day. */
+export const dailyWindowSchema = z.object({ from: clockTimeSchema, to: clockTimeSchema });
+export type DailyWindow = z.infer<typeof dailyWindowSchema>;
+
 export const policySchema = z.object({
   /** A cancel from the device within this window withdraws the alarm. */
   cancelWindowS: z.number().int().min(0).max(120).default(10),
@@ -31,6 +37,18 @@ export const policySchema = z.object({
       }
     }, "timeZone must be an IANA time zone, e.g. Asia/Shanghai")
     .default("Asia/Shanghai"),
+  /** Service texts (service requests, welfare checks) wait until these end; emergencies ignore them. null: none. */
+  quietHours: dailyWindowSchema.nullable().default({ from: "22:00", to: "07:00" }),
+  /**
+   * Welfare checks of households marked as living alone: no sign of life for `spanH` hours, counted
+   * in waking hours only, raises one check; `includeFamily` texts the household's contacts as well.
+   * Fractions of an hour are allowed for drills and tests.
+   */
+  welfare: z.object({
+    spanH: z.number().positive().max(168).default(24),
+    wakingHours: dailyWindowSchema.default({ from: "07:00", to: "22:00" }),
+    includeFamily: z.boolean().default(false),
+  }).default({ spanH: 24, wakingHours: { from: "07:00", to: "22:00" }, includeFamily: false }),
 });
 export type Policy = z.infer<typeof policySchema>;
 

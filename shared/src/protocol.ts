@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { DEVICE_ID_PATTERN } from "./topics";
 
+/** A service category's key, e.g. `repairs`: lower-case letters, digits and `_`. */
+export const serviceCategoryKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "category: a-z, 0-9 and _, up to 32");
+
 export const deviceIdSchema = z.string().regex(DEVICE_ID_PATTERN, "device id: 3-64 of A-Z a-z 0-9 _ -");
 
 export const alarmActions = ["raise", "cancel", "test"] as const;
@@ -21,6 +24,8 @@ export const alarmPayloadSchema = z.object({
   trigger: z.enum(alarmTriggers),
   battery: z.number().min(0).max(100).optional(),
   location: z.string().max(64).optional(),
+  /** A service request's category (v1 addition): a key of the community's service categories. */
+  category: serviceCategoryKeySchema.optional(),
 });
 export type AlarmPayload = z.infer<typeof alarmPayloadSchema>;
 
@@ -45,10 +50,23 @@ export type AckPayload = z.infer<typeof ackPayloadSchema>;
 
 export const cmdPayloadSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("config"), keepaliveS: z.number().int().positive().optional(), cancelWindowS: z.number().int().nonnegative().optional() }),
-  z.object({ type: z.literal("display"), text: z.string().max(200) }),
+  /** A message for the screen, shown until dismissed; `msgId` (v1 addition) comes back in `event shown` / `dismissed`. */
+  z.object({ type: z.literal("display"), text: z.string().max(200), msgId: z.number().int().positive().optional(), from: z.string().max(64).optional() }),
   z.object({ type: z.literal("selftest") }),
 ]);
 export type CmdPayload = z.infer<typeof cmdPayloadSchema>;
+
+/**
+ * Device → gateway signals that are not alarms (topic `event`, v1 addition, QoS 1, never retained):
+ * `activity` is a sign of life (the TV in use, a long press of the green key); `shown` and
+ * `dismissed` report a `cmd display` message by its msgId.
+ */
+export const deviceEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("activity"), ts: z.number().int().nonnegative(), source: z.enum(["tv", "key"]).optional() }),
+  z.object({ type: z.literal("shown"), msgId: z.number().int().positive() }),
+  z.object({ type: z.literal("dismissed"), msgId: z.number().int().positive() }),
+]);
+export type DeviceEvent = z.infer<typeof deviceEventSchema>;
 
 /** Largest MQTT packet the broker accepts; every valid v1 payload is far smaller. */
 export const MAX_PACKET_BYTES = 4096;

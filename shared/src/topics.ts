@@ -4,7 +4,7 @@
  */
 const PREFIX = "hk/v1/dev";
 
-export type DeviceTopicKind = "alarm" | "status" | "ack" | "cmd";
+export type DeviceTopicKind = "alarm" | "status" | "ack" | "cmd" | "event";
 
 /** Device ids: letters, digits, `-` and `_`; never MQTT wildcards or separators. */
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
@@ -14,9 +14,12 @@ export const topics = {
   status: (deviceId: string) => `${PREFIX}/${deviceId}/status`,
   ack: (deviceId: string) => `${PREFIX}/${deviceId}/ack`,
   cmd: (deviceId: string) => `${PREFIX}/${deviceId}/cmd`,
+  /** Device → gateway signals that are not alarms (v1 addition): signs of life, messages shown. */
+  event: (deviceId: string) => `${PREFIX}/${deviceId}/event`,
   /** Subscription filters used by the gateway (all devices). */
   allAlarms: `${PREFIX}/+/alarm`,
   allStatus: `${PREFIX}/+/status`,
+  allEvents: `${PREFIX}/+/event`,
 } as const;
 
 export interface ParsedTopic {
@@ -24,7 +27,7 @@ export interface ParsedTopic {
   kind: DeviceTopicKind;
 }
 
-const KINDS = new Set<string>(["alarm", "status", "ack", "cmd"]);
+const KINDS = new Set<string>(["alarm", "status", "ack", "cmd", "event"]);
 
 /** Parses `hk/v1/dev/{id}/{kind}`; anything else (wildcards included) is null. */
 export function parseTopic(topic: string): ParsedTopic | null {

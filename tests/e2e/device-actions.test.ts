@@ -11,6 +11,8 @@ let home: Household;
 beforeEach(async () => {
   sys = await startTestSystem();
   home = await createHousehold(sys.api, {
+    // no quiet hours: the service text goes out whatever the hour of the run
+    policy: { quietHours: null },
     contacts: [
       { name: "Daughter", phone: "+8613812340001", priority: 1 },
       { name: "Grid worker Chen", phone: "+8613812340002", priority: 3, relation: "grid worker" },

@@ -69,6 +69,8 @@ it("cancelled by a dispatcher before the second contact's text went out: one tex
 it("a service request raised to an emergency: every contact gets the emergency's alarm and the first wave is called now", async () => {
   sys = await startTestSystem();
   const home = await createHousehold(sys.api, {
+    // no quiet hours: the service text goes out whatever the hour of the run
+    policy: { quietHours: null },
     contacts: [
       { name: "Daughter", phone: "+8613800280001", priority: 1 },
       { name: "Grid worker Chen", phone: "+8613800280002", priority: 3, relation: "grid worker" },

@@ -34,12 +34,17 @@ beforeAll(async () => {
   expect(yUser.status).toBe(201);
   const resident = (await sys.api<{ id: number }[]>("GET", `/api/residents?householdId=${y.householdId}`)).body[0]!;
   const notification = (await sys.api<{ notifications: { id: number }[] }>("GET", `/api/alerts/${alertId}`)).body.notifications[0];
+  const grid = await sys.api<{ id: number }>("POST", "/api/grids", { communityId: y.communityId, name: "Ymarker Grid", buildingIds: [y.buildingId] });
+  expect(grid.status).toBe(201);
+  const worker = await sys.api<{ id: number }>("POST", `/api/grids/${grid.body.id}/workers`, { name: "Ymarker Worker", phone: "+8613800082004", language: "en" });
+  expect(worker.status).toBe(201);
   params = {
     communities: String(y.communityId), buildings: String(y.buildingId), units: String(y.unitId), households: String(y.householdId),
     residents: String(resident.id), contacts: String(y.contactIds[0]), devices: y.device.id, alerts: String(alertId),
     patrol: String(patrol.body.id), users: String(yUser.body.id), twilio: String(notification?.id ?? 1),
+    grids: String(grid.body.id), "grid-workers": String(worker.body.id),
   };
-  markers = ["Ymarker", "+8613800082002", "+8613800082003", y.device.id];
+  markers = ["Ymarker", "+8613800082002", "+8613800082003", "+8613800082004", y.device.id];
   const xLogin = await createUser(sys.api, { name: "Xmarker Dispatcher", communityIds: [x.communityId] });
   const r = await loginRaw(sys.httpUrl, xLogin.username, xLogin.password);
   expect(r.status).toBe(200);

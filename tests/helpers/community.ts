@@ -20,7 +20,7 @@ export interface Household {
 
 let counter = 0;
 
-export async function createHousehold(api: Api, o: { contacts: ContactSpec[]; communityId?: number; policy?: Record<string, number>; supervisorPhone?: string; room?: string; resident?: string }): Promise<Household> {
+export async function createHousehold(api: Api, o: { contacts: ContactSpec[]; communityId?: number; policy?: Record<string, unknown>; supervisorPhone?: string; room?: string; resident?: string }): Promise<Household> {
   const ok = <T>(r: { status: number; body: T }, what: string): T => {
     if (r.status !== 201) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;

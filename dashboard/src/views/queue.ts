@@ -2,18 +2,21 @@
  * The live queue, in lanes: alarms that need a person (loud: their kind's colour and icon, a pulse
  * while nobody has claimed them), service requests (calm, their own lane), and a lane kept for
  * technical alerts. In each lane: unclaimed first, then the most urgent kind, then the oldest.
- * Each card leads with who is going. j/k select, Enter opens, a acknowledges.
+ * Each card leads with who is going. A service card names its category, turns a calm amber past its
+ * answer time, and is claimed, noted and marked done in place. j/k select, Enter opens, a acknowledges.
  *
  * Rendering is keyed and incremental: a card is rebuilt only when its alert changed, cards are
  * moved rather than re-created when the order changes, and a lane shows its first LANE_PAGE alerts
  * with an "N more" button, so a storm of events or thousands of open alerts stay responsive.
  */
 import type { AlertView } from "@helpkey/shared";
-import { act } from "../actions";
+import { act, addNote, markDone } from "../actions";
 import { age, clock, h } from "../dom";
 import { place, t, type StringKey } from "../i18n";
 import { isOnline } from "../live";
+import { categoryName, isPastDue, onCategories } from "../service";
 import { needsSomeone, store, type Change } from "../store";
+import { toast } from "../toast";
 import { goingLine } from "./going-line";
 import { kindIcon } from "./kind-icon";
 import type { View, ViewContext } from "./view";
@@ -23,9 +26,11 @@ export const RED_AFTER_MS = 120_000;
 /** Cards a lane shows before its "more" button; a storm of 500 fits on the first page. */
 const LANE_PAGE = 500;
 
-/** The age colour: only an unclaimed alert grows amber, then red. */
+/** The age colour: only an unclaimed alarm grows amber, then red; a service request turns a calm amber past its answer time. */
 export function ageClass(a: AlertView, now: number): string {
+  if (a.kind === "service" && isPastDue(a, now)) return "age-due";
   if (a.state !== "open") return "age-claimed";
+  if (a.kind === "service") return "age-new";
   const waited = now - a.firstPressAt;
   return waited >= RED_AFTER_MS ? "age-red" : waited >= AMBER_AFTER_MS ? "age-amber" : "age-new";
 }
@@ -57,32 +62,51 @@ export function queueView(ctx: ViewContext): View {
   const root = h("div", { class: "queue", id: "queue" }, empty, lanes.map((l) => l.el));
   const el = h("section", { class: "view view-queue" }, root);
   const cards = new Map<number, { el: HTMLElement; a: AlertView }>();
+  /** What the dispatcher typed in a service card's note field, kept across the card's rebuilds. */
+  const drafts = new Map<number, string>();
+
+  const serviceActions = (a: AlertView, online: boolean) => {
+    const note = h("input", { class: "service-note", "data-field": "note", placeholder: t("doneNote"), maxlength: 1000, value: drafts.get(a.id) ?? "" });
+    note.addEventListener("input", () => drafts.set(a.id, note.value));
+    const noteText = () => note.value.trim();
+    const clear = (ok: boolean) => ok && (drafts.delete(a.id), (note.value = ""));
+    return [
+      a.state === "open" ? h("button", { class: "btn primary", "data-action": "acknowledge", disabled: !online, onclick: () => void act(a.id, "acknowledge") }, t("aClaim")) : null,
+      note,
+      h("button", { class: "btn", "data-action": "note", disabled: !online, onclick: () => (noteText() ? void addNote(a.id, noteText()).then(clear) : toast(t("noteEmpty"), "warn")) }, t("aNote")),
+      a.state !== "open" ? h("button", { class: "btn good", "data-action": "done", disabled: !online, onclick: () => void markDone(a.id, noteText()).then(clear) }, t("aDone")) : null,
+    ];
+  };
 
   const card = (a: AlertView, now: number) => {
     const addr = a.address;
     const claimed = a.state !== "open";
     const online = isOnline();
+    const service = a.kind === "service";
+    const due = a.answerDueAt;
     return h("article", {
-      class: `card kind-${a.kind} state-${a.state} ${ageClass(a, now)}${needsSomeone(a) ? (a.kind === "service" ? " needs-calm" : " needs") : ""}${a.id === selected ? " selected" : ""}`,
-      "data-alert-id": a.id, "data-state": a.state, "data-kind": a.kind, tabindex: 0,
+      class: `card kind-${a.kind} state-${a.state} ${ageClass(a, now)}${needsSomeone(a) ? (service ? " needs-calm" : " needs") : ""}${a.id === selected ? " selected" : ""}`,
+      "data-alert-id": a.id, "data-state": a.state, "data-kind": a.kind, "data-category": service ? a.category ?? "" : null, tabindex: 0,
       onclick: (e: Event) => {
-        if ((e.target as HTMLElement).closest("button")) return;
+        if ((e.target as HTMLElement).closest("button, input")) return;
         selected = a.id;
         ctx.go(`#/alert/${a.id}`);
       },
     },
       h("div", { class: "card-icon" }, kindIcon(a.kind)),
-      h("div", { class: "card-kind" }, t(`k_${a.kind}` as StringKey)),
+      h("div", { class: "card-kind" }, categoryName(a) ?? t(`k_${a.kind}` as StringKey)),
       h("div", { class: "card-main" },
         goingLine(a, store.notifications(a.id), now),
         h("h2", {}, `#${a.id} · ${place(addr)}`),
         h("div", { class: "card-who" }, a.residents.join("、") || "—", a.pressCount > 1 ? h("span", { class: "presses" }, ` · ${t("presses", { n: a.pressCount })}`) : null),
         h("div", { class: "muted" }, `${clock(a.firstPressAt)} · ${addr.community}`),
+        service && due !== null && a.state === "open" ? h("div", { class: "service-due" }, isPastDue(a, now) ? t("serviceDue") : t("serviceDueAt", { t: clock(due, false) })) : null,
       ),
       h("div", { class: "card-age" }, h("small", {}, t("ageLabel")), h("b", { "data-since": a.firstPressAt }, age(now - a.firstPressAt))),
       h("div", { class: "card-state" }, t(`s_${a.state}` as StringKey), a.acknowledgedBy ? h("div", { class: "muted" }, t("ackBy", { by: a.acknowledgedBy })) : null),
       h("div", { class: "card-actions" },
-        !claimed ? h("button", { class: "btn primary", "data-action": "acknowledge", disabled: !online, onclick: () => void act(a.id, "acknowledge") }, t("aAcknowledge")) : null,
+        service ? serviceActions(a, online)
+          : !claimed ? h("button", { class: "btn primary", "data-action": "acknowledge", disabled: !online, onclick: () => void act(a.id, "acknowledge") }, t("aAcknowledge")) : null,
         h("button", { class: "btn", "data-action": "open", onclick: () => ctx.go(`#/alert/${a.id}`) }, t("aOpen")),
       ),
     );
@@ -131,6 +155,7 @@ export function queueView(ctx: ViewContext): View {
       if (keep.has(id)) continue;
       entry.el.remove();
       cards.delete(id);
+      drafts.delete(id);
     }
     empty.hidden = q.length > 0;
   };
@@ -142,8 +167,10 @@ export function queueView(ctx: ViewContext): View {
       c.querySelector(".card-age b")!.textContent = age(now - a.firstPressAt);
       const cls = ageClass(a, now);
       if (!c.classList.contains(cls)) {
-        c.classList.remove("age-new", "age-amber", "age-red", "age-claimed");
+        c.classList.remove("age-new", "age-amber", "age-red", "age-claimed", "age-due");
         c.classList.add(cls);
+        const due = c.querySelector(".service-due");
+        if (due && cls === "age-due") due.textContent = t("serviceDue");
       }
     }
   }, 1000);
@@ -163,14 +190,22 @@ export function queueView(ctx: ViewContext): View {
     select(q[Math.max(0, Math.min(q.length - 1, i < 0 ? 0 : i + step))]!.id);
   };
 
+  // A service card drawn before its community's categories arrived shows the key: draw it again with the name.
+  const stopCategories = onCategories((communityId) => {
+    const ids = new Set([...cards.values()].filter(({ a }) => a.kind === "service" && a.communityId === communityId).map(({ a }) => a.id));
+    if (ids.size) render({ full: false, ids, events: [] });
+  });
   render({ full: true, ids: new Set(), events: [] });
   return {
     el,
     update: render,
     setLive(on) {
-      root.querySelectorAll<HTMLButtonElement>("button[data-action=acknowledge]").forEach((b) => (b.disabled = !on));
+      root.querySelectorAll<HTMLButtonElement>("button[data-action=acknowledge], button[data-action=done], button[data-action=note]").forEach((b) => (b.disabled = !on));
     },
-    destroy: () => clearInterval(tick),
+    destroy: () => {
+      clearInterval(tick);
+      stopCategories();
+    },
     key(k) {
       if (k === "j" || k === "ArrowDown") return move(1), true;
       if (k === "k" || k === "ArrowUp") return move(-1), true;

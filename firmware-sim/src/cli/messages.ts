@@ -8,6 +8,7 @@ export interface Messages {
   topHelp: string;
   pressHelp: string;
   phoneHelp: string;
+  stbHelp: string;
   usageError(message: string, command: string): string;
   unknownCommand(command: string): string;
   pressed(id: string, seq: number, kind: string, action: string): string;
@@ -20,6 +21,7 @@ export interface Messages {
   refused: string;
   cannotRun(reason: string): string;
   phoneListening(url: string, accountSid: string, authToken: string): string;
+  stbReady(id: string, tvUrl: string): string;
 }
 
 const en: Messages = {
@@ -30,6 +32,7 @@ usage: pnpm sim <command> [options]      (pnpm press … is pnpm sim press …)
 commands:
   press            press the help button of an emulated device and wait for the ack
   phone-network    run the phone-network emulator (Twilio API + simulated people)
+  stb              run a set-top box with its TV and remote in a browser page
 
 common options:
   --lang en|zh-CN  language of messages (default en)
@@ -79,8 +82,29 @@ options:
   -h, --help            this help
 
 Stops on Ctrl-C / SIGTERM. Exit codes: 0 stopped, 2 usage error, 3 cannot listen.`,
+  stbHelp: `usage: pnpm sim stb --credentials FILE [options]
+
+Runs an emulated cable-TV set-top box (device type stb) and serves its TV as a web page with a
+drawn remote: the red key calls for help after a 10 s countdown (OK cancels it), the green key
+opens the service menu, holding the green key 2 s says "I'm fine". The TV shows every ack and
+every message the community centre sends. Keyboard: R, G, arrows, Enter (OK), Esc (BACK).
+
+options:
+  --credentials FILE    JSON {id, secret, mqtt: {url}} as returned by POST /api/devices (type stb)
+  --url URL             broker (default: the credentials' mqtt.url)
+  --ca FILE             PEM certificate to trust for mqtts:// and wss://
+  --host HOST           the TV page's listen address (default 127.0.0.1)
+  --port PORT           the TV page's port, 0 for any free one (default 0)
+  --lang zh-CN|en       the resident's language on the TV (default zh-CN); also these messages'
+  --categories FILE     JSON [{key, nameZh, nameEn}, …] for the green key's menu
+                        (default: medical_help, home_care, housekeeping, repairs, utilities, government)
+  --state-dir DIR       where seq and unacked alarms are kept (default ./data/sim)
+  --verbose             log the MQTT side to stderr
+  -h, --help            this help
+
+Stops on Ctrl-C / SIGTERM. Exit codes: 0 stopped, 2 usage error, 3 refused or cannot listen.`,
   usageError: (m, c) => `error: ${m}\nrun \`pnpm sim ${c} --help\` for the options`,
-  unknownCommand: (c) => `error: unknown command "${c}"; the commands are press and phone-network (pnpm sim --help)`,
+  unknownCommand: (c) => `error: unknown command "${c}"; the commands are press, phone-network and stb (pnpm sim --help)`,
   pressed: (id, seq, kind, action) => `pressed ${id} seq ${seq} (${kind}${action === "raise" ? "" : `, ${action}`}) …`,
   resent: (seq, attempt) => `  no ack yet: seq ${seq} sent again (attempt ${attempt})`,
   ack: (state, alertId, ms, by, text) =>
@@ -94,6 +118,7 @@ Stops on Ctrl-C / SIGTERM. Exit codes: 0 stopped, 2 usage error, 3 cannot listen
   cannotRun: (reason) => `error: ${reason}`,
   phoneListening: (url, sid, token) =>
     `phone network listening on ${url}\n  HK_TWILIO_API_URL=${url}\n  TWILIO_ACCOUNT_SID=${sid}\n  TWILIO_AUTH_TOKEN=${token}\nCtrl-C stops it.`,
+  stbReady: (id, tvUrl) => `set-top box ${id} running\n  TV (set-top box): ${tvUrl}\nCtrl-C stops it.`,
 };
 
 const zhStates: Record<AckState, string> = { received: "已接收", acknowledged: "已确认", responding: "正在赶来", resolved: "已解决", cancelled: "已取消" };
@@ -106,6 +131,7 @@ const zh: Messages = {
 命令：
   press            按下模拟设备的求助键并等待回执
   phone-network    运行电话网络模拟器（Twilio API + 模拟联系人）
+  stb              运行机顶盒模拟器，电视和遥控器在浏览器页面中
 
 通用选项：
   --lang en|zh-CN  提示语言（默认 en）
@@ -155,8 +181,28 @@ TWILIO_AUTH_TOKEN 设为它打印的值。
   -h, --help            本帮助
 
 Ctrl-C / SIGTERM 停止。退出码：0 已停止，2 用法错误，3 无法监听。`,
+  stbHelp: `用法：pnpm sim stb --credentials FILE [选项]
+
+运行模拟的有线电视机顶盒（设备类型 stb），并把它的电视和遥控器做成网页：红色键倒计时 10 秒后
+发出求助（按 OK 取消），绿色键打开服务菜单，长按绿色键 2 秒报平安。电视显示每个回执和社区中心
+发来的每条消息。键盘：R、G、方向键、Enter（OK）、Esc（返回）。
+
+选项：
+  --credentials FILE    POST /api/devices 返回的 JSON {id, secret, mqtt: {url}}（类型 stb）
+  --url URL             MQTT 服务器（默认：凭据中的 mqtt.url）
+  --ca FILE             mqtts:// 和 wss:// 要信任的 PEM 证书
+  --host HOST           电视页面的监听地址（默认 127.0.0.1）
+  --port PORT           电视页面的端口，0 表示任一空闲端口（默认 0）
+  --lang zh-CN|en       电视上居民的语言（默认 zh-CN），也是本提示的语言
+  --categories FILE     绿色键菜单的 JSON [{key, nameZh, nameEn}, …]
+                        （默认：medical_help、home_care、housekeeping、repairs、utilities、government）
+  --state-dir DIR       保存序号和未回执警报的目录（默认 ./data/sim）
+  --verbose             在 stderr 输出 MQTT 日志
+  -h, --help            本帮助
+
+Ctrl-C / SIGTERM 停止。退出码：0 已停止，2 用法错误，3 被拒绝或无法监听。`,
   usageError: (m, c) => `错误：${m}\n运行 \`pnpm sim ${c} --help\` 查看选项`,
-  unknownCommand: (c) => `错误：未知命令“${c}”；可用命令为 press 和 phone-network（pnpm sim --help）`,
+  unknownCommand: (c) => `错误：未知命令“${c}”；可用命令为 press、phone-network 和 stb（pnpm sim --help）`,
   pressed: (id, seq, kind, action) => `已按下 ${id} 序号 ${seq}（${kind}${action === "raise" ? "" : `，${action}`}）…`,
   resent: (seq, attempt) => `  尚未回执：序号 ${seq} 已重发（第 ${attempt} 次）`,
   ack: (state, alertId, ms, by, text) =>
@@ -170,6 +216,7 @@ Ctrl-C / SIGTERM 停止。退出码：0 已停止，2 用法错误，3 无法监
   cannotRun: (reason) => `错误：${reason}`,
   phoneListening: (url, sid, token) =>
     `电话网络模拟器监听于 ${url}\n  HK_TWILIO_API_URL=${url}\n  TWILIO_ACCOUNT_SID=${sid}\n  TWILIO_AUTH_TOKEN=${token}\n按 Ctrl-C 停止。`,
+  stbReady: (id, tvUrl) => `机顶盒 ${id} 已运行\n  电视（机顶盒）：${tvUrl}\n按 Ctrl-C 停止。`,
 };
 
 export function messages(lang: Lang): Messages {

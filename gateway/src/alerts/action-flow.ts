@@ -4,7 +4,7 @@
  * decide (pure engine) → store → audit event → tell the devices and the contacts.
  * A dispatcher's acknowledge says the community centre has the alarm, never that anyone is going.
  */
-import type { ConsoleEvent, Outcome } from "@helpkey/shared";
+import { WELFARE_CHECK, type ConsoleEvent, type Outcome } from "@helpkey/shared";
 import { decideAction, type ConsoleAction } from "../engine/alert-engine";
 import { arrivalDue } from "../engine/arrival";
 import { texts } from "../notify/texts";
@@ -13,6 +13,7 @@ import { appendEvent } from "../store/events";
 import type { AlertContext } from "./context";
 import { deviceAcks } from "./device-acks";
 import { emptyEffects, type Effects } from "./effects";
+import { rearmWelfare } from "../welfare/welfare-flow";
 import { CONFIRM_CALLS, factsOf, queueFollowUp, stopCalls, type FollowUp } from "./notify-plan";
 
 export type ActionResult =
@@ -79,5 +80,7 @@ export function applyAction(ctx: AlertContext, alertId: number, input: ActionInp
     fx.wakeOutbox = true;
   }
   if (input.action !== "arrive") fx.acks.push(...deviceAcks(ctx, updated));
+  // a welfare check closed: someone has seen the resident, the watch starts again from now
+  if (d.terminal && updated.category === WELFARE_CHECK) rearmWelfare(ctx, updated.householdId, now);
   return { ok: true, alert: updated, effects: fx };
 }

@@ -1,5 +1,5 @@
 /** What a committed change asks of the outside world, carried out only after the commit. */
-import type { AckPayload, ConsoleEvent, Language } from "@helpkey/shared";
+import type { AckPayload, CmdPayload, ConsoleEvent, Language } from "@helpkey/shared";
 
 export interface Effects {
   acks: { deviceId: string; ack: AckPayload }[];
@@ -10,10 +10,12 @@ export interface Effects {
   cancelCalls: string[];
   /** Answered calls: tell the listener why the call ends ("X is already going"), then hang up. */
   endCalls: { sid: string; text: string; language: Language }[];
+  /** Commands to devices (`cmd`, QoS 1): a TV message. */
+  cmds: { deviceId: string; cmd: CmdPayload }[];
 }
 
 export function emptyEffects(): Effects {
-  return { acks: [], events: [], wakeOutbox: false, cancelCalls: [], endCalls: [] };
+  return { acks: [], events: [], wakeOutbox: false, cancelCalls: [], endCalls: [], cmds: [] };
 }
 
 export function mergeEffects(into: Effects, from: Effects): Effects {
@@ -22,5 +24,6 @@ export function mergeEffects(into: Effects, from: Effects): Effects {
   into.wakeOutbox ||= from.wakeOutbox;
   into.cancelCalls.push(...from.cancelCalls);
   into.endCalls.push(...from.endCalls);
+  into.cmds.push(...from.cmds);
   return into;
 }

@@ -5,6 +5,8 @@
  */
 import type { ConsoleEvent, Language } from "@helpkey/shared";
 import { planCascade, planWaves, smsRecipients, SUPERVISOR_WAVE, type CallRecord } from "../engine/cascade";
+import { windowEndsAt } from "../engine/waking-hours";
+import { serviceTexts } from "../notify/service-texts";
 import { texts, type AlarmFacts, type Outcome } from "../notify/texts";
 import { setCascadeDue, type AlertRow } from "../store/alerts";
 import { appendEvent } from "../store/events";
@@ -12,6 +14,7 @@ import type { HouseholdInfo } from "../store/household-info";
 import { insertNotification, notificationsOfAlert, setQueuedPriority, toNotificationView, updateNotification, type NotificationRow } from "../store/notifications";
 import type { AlertContext } from "./context";
 import type { Effects } from "./effects";
+import { serviceRecipients } from "./service-route";
 
 /** Call statuses after which a call can no longer claim the alert. */
 export const CALL_ENDED = new Set(["no-answer", "busy", "failed", "cancelled", "voicemail", "pressed2", "completed"]);
@@ -43,12 +46,19 @@ export interface QueueOptions {
   priority?: number;
 }
 
-/** One outbox row, queued now, and its console event. */
+/** A service text queued during quiet hours waits until they end; emergencies never wait. */
+function quietUntil(ctx: AlertContext, alert: AlertRow, channel: "sms" | "call", now: number): number | null {
+  if (alert.kind !== "service" || channel !== "sms") return null;
+  const policy = ctx.dir.get(alert.householdId)?.policy;
+  return policy?.quietHours ? windowEndsAt(now, policy.quietHours, policy.timeZone) : null;
+}
+
+/** One outbox row, queued now (due now, or when quiet hours end), and its console event. */
 export function queueRow(ctx: AlertContext, alert: AlertRow, to: Recipient, channel: "sms" | "call", purpose: string, body: string | null, now: number, o: QueueOptions = {}): ConsoleEvent {
   const row = insertNotification(ctx.db, {
     alertId: alert.id, communityId: alert.communityId, contactId: to.contactId, name: to.name, toPhone: to.phone, language: to.language,
     channel, purpose, wave: o.wave ?? 1, round: o.round ?? 1, priority: o.priority ?? alert.priority, body, status: "queued", attempts: 0,
-    nextAttemptAt: now, createdAt: now, updatedAt: now,
+    nextAttemptAt: quietUntil(ctx, alert, channel, now) ?? now, createdAt: now, updatedAt: now,
   });
   return notificationEvent(ctx, row, now, null);
 }
@@ -68,13 +78,23 @@ const waveOf = (info: HouseholdInfo) => {
 
 /** A new alert: the alarm SMS to every contact (wave = their priority rank), then the cascade's first wave. */
 export function queueAlarm(ctx: AlertContext, alert: AlertRow, info: HouseholdInfo, now: number): ConsoleEvent[] {
+  if (alert.kind === "service") return queueServiceRequest(ctx, alert, info, now);
   const facts = factsOf(alert, info);
   const wave = waveOf(info);
-  const canClaim = alert.kind !== "service";
   const out = smsRecipients(alert.kind, info.contacts).map((c) =>
-    queueRow(ctx, alert, { contactId: c.id, name: c.name, phone: c.phone, language: c.language }, "sms", "alarm", texts.alarmSms(facts, c.language, canClaim), now, { wave: wave(c.id) }),
+    queueRow(ctx, alert, { contactId: c.id, name: c.name, phone: c.phone, language: c.language }, "sms", "alarm", texts.alarmSms(facts, c.language, true), now, { wave: wave(c.id) }),
   );
   return out.concat(runCascade(ctx, alert, info, now));
+}
+
+/** A service request or welfare check: a text to each of its recipients (service-route.ts), no calls. */
+function queueServiceRequest(ctx: AlertContext, alert: AlertRow, info: HouseholdInfo, now: number): ConsoleEvent[] {
+  const facts = {
+    alertId: alert.id, address: info.address, residents: info.residents, category: alert.category, categories: info.serviceCategories,
+    at: alert.firstPressAt, answerDueAt: alert.answerDueAt, timeZone: info.policy.timeZone,
+  };
+  setCascadeDue(ctx.db, alert.id, null);
+  return serviceRecipients(info, alert.category).to.map((to) => queueRow(ctx, alert, to, "sms", "alarm", serviceTexts.requestSms(facts, to.language), now));
 }
 
 /**
@@ -159,7 +179,11 @@ interface Told {
 function toldOf(ctx: AlertContext, alert: AlertRow, info: HouseholdInfo): Map<number, Told> {
   const wave = waveOf(info);
   const out = new Map<number, Told>();
-  for (const c of smsRecipients(alert.kind, info.contacts)) out.set(c.id, { to: { contactId: c.id, name: c.name, phone: c.phone, language: c.language }, wave: wave(c.id), rows: [] });
+  // a service request's contacts are those its route texted (grid workers and named contacts get no follow-ups)
+  const base: Recipient[] = alert.kind === "service"
+    ? serviceRecipients(info, alert.category).to.filter((r) => r.contactId !== null)
+    : smsRecipients(alert.kind, info.contacts).map((c) => ({ contactId: c.id, name: c.name, phone: c.phone, language: c.language }));
+  for (const r of base) out.set(r.contactId!, { to: r, wave: wave(r.contactId!), rows: [] });
   for (const n of notificationsOfAlert(ctx.db, alert.id)) {
     if (n.channel !== "sms" || n.contactId === null) continue;
     let t = out.get(n.contactId);

@@ -9,6 +9,8 @@ import { alerts } from "../db/schema";
 import { decidePress, type PressDecision } from "../engine/alert-engine";
 import { arrivalTimed } from "../engine/arrival";
 import { texts, type Outcome } from "../notify/texts";
+/** The answer-time target of a request without a (known) category. */
+const DEFAULT_TARGET_S = 600;
 import { findOpenAlert, getAlert, insertAlert, joinAlert, latestAlertOf, toAlertView, type AlertRow } from "../store/alerts";
 import { updateDeviceBattery, updateDeviceStatus } from "../store/device-state";
 import { appendEvent } from "../store/events";
@@ -19,6 +21,15 @@ import type { AlertContext } from "./context";
 import { ackFor } from "./device-acks";
 import { emptyEffects, mergeEffects, type Effects } from "./effects";
 import { factsOf, queueFollowUp, queueUpgrade, stopCalls } from "./notify-plan";
+import { categoryOf } from "./service-route";
+import { signOfLife } from "../welfare/welfare-flow";
+
+/** A service request's category (a key the community knows, else none) and its answer-time target. */
+function serviceFields(info: HouseholdInfo, kind: AlarmPayload["kind"], key: string | undefined, now: number): { category: string | null; answerDueAt: number | null } {
+  if (kind !== "service") return { category: null, answerDueAt: null };
+  const c = categoryOf(info, key ?? null);
+  return { category: c?.key ?? null, answerDueAt: now + (c?.targetS ?? DEFAULT_TARGET_S) * 1000 };
+}
 
 export type AlarmOutcome =
   | { ok: true; effects: Effects; created: boolean; duplicate: boolean; /** The device reused a seq for a new press (it lost its counter). */ seqReused: boolean }
@@ -97,6 +108,7 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
         // storm's acks never wait behind thousands of notification rows. The due time is in this
         // row, so a crash before the plan ran still plans it after the restart.
         cascadeDueAt: test ? null : now,
+        ...serviceFields(info, d.kind, p.category, now),
       });
       created = !test;
       fx.events.push(alertEvent(ctx, "alert.created", alert, now, null, seqReused ? { seqReused: true } : undefined));
@@ -130,6 +142,8 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
     deviceId, seq: p.seq, alertId: d.type === "ignore" ? null : alert?.id ?? null, action: p.action, kind: p.kind, trigger: p.trigger, deviceTs: p.ts, receivedAt: now,
   });
   if (p.battery !== undefined) updateDeviceBattery(ctx.db, deviceId, Math.round(p.battery), now);
+  // any press, a test press too, is a sign of life (welfare checks)
+  signOfLife(ctx, device.householdId, now);
   fx.acks.push(ackFor(ctx, deviceId, p.seq, alert, info, { reopened }));
   return { ok: true, effects: fx, created, duplicate: false, seqReused };
 }

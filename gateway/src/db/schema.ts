@@ -16,6 +16,8 @@ export const communities = sqliteTable("communities", {
   language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
   /** Per-community notification policy overrides (JSON of the policy schema). */
   policy: text("policy"),
+  /** The service categories (JSON array of serviceCategorySchema); null: the defaults. */
+  serviceCategories: text("service_categories"),
   createdAt: createdAt(),
 });
 
@@ -39,8 +41,16 @@ export const households = sqliteTable("households", {
   room: text("room").notNull(),
   name: text("name"),
   notes: text("notes"),
+  /** Lives alone: a welfare check follows a lapse of signs of life. */
+  livesAlone: integer("lives_alone", { mode: "boolean" }).notNull().default(false),
+  /** Welfare checks text the contacts as well; null: the community policy says. */
+  welfareIncludeFamily: integer("welfare_include_family", { mode: "boolean" }),
+  /** The last sign of life (a press, an `event activity` from any of its devices). */
+  lastSignOfLifeAt: integer("last_sign_of_life_at"),
+  /** When the welfare check is due unless a sign of life comes first (a durable timer; null: none runs). */
+  welfareDueAt: integer("welfare_due_at"),
   createdAt: createdAt(),
-}, (t) => [index("households_unit").on(t.unitId)]);
+}, (t) => [index("households_unit").on(t.unitId), index("households_welfare_due").on(t.welfareDueAt)]);
 
 export const residents = sqliteTable("residents", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -113,6 +123,10 @@ export const alerts = sqliteTable("alerts", {
   arrivalDueAt: integer("arrival_due_at"),
   /** The arrival timer fired and nobody has arrived since: back on the console with sound. */
   overdueAt: integer("overdue_at"),
+  /** A service request's category key, or "welfare_check". */
+  category: text("category"),
+  /** A service request's answer-time target (first press + the category's targetS). */
+  answerDueAt: integer("answer_due_at"),
 }, (t) => [
   index("alerts_arrival_due").on(t.arrivalDueAt),
   index("alerts_cascade_due").on(t.cascadeDueAt),
@@ -289,3 +303,46 @@ export const doorCodeReveals = sqliteTable("door_code_reveals", {
   userId: integer("user_id"),
   at: integer("at").notNull(),
 }, (t) => [index("door_code_reveals_household").on(t.householdId), index("door_code_reveals_alert").on(t.alertId)]);
+
+/* ---- Service requests: grids (网格) and their workers; TV messages ---- */
+
+/** A grid: a set of households looked after by its grid workers. */
+export const grids = sqliteTable("grids", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  communityId: integer("community_id").notNull().references(() => communities.id),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("grids_community").on(t.communityId)]);
+
+/**
+ * What a grid names: a building, a unit or a household. Each place belongs to at most one grid;
+ * a household's grid is the one naming it, else its unit, else its building.
+ */
+export const gridMembers = sqliteTable("grid_members", {
+  gridId: integer("grid_id").notNull().references(() => grids.id, { onDelete: "cascade" }),
+  scope: text("scope", { enum: ["building", "unit", "household"] }).notNull(),
+  refId: integer("ref_id").notNull(),
+}, (t) => [primaryKey({ columns: [t.scope, t.refId] }), index("grid_members_grid").on(t.gridId)]);
+
+export const gridWorkers = sqliteTable("grid_workers", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  gridId: integer("grid_id").notNull().references(() => grids.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  phone: text("phone").notNull(),
+  language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
+  createdAt: createdAt(),
+}, (t) => [index("grid_workers_grid").on(t.gridId)]);
+
+/** A message sent to one set-top box (`cmd display` with msgId = id), and what became of it. */
+export const tvMessages = sqliteTable("tv_messages", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  communityId: integer("community_id").notNull(),
+  householdId: integer("household_id").notNull().references(() => households.id, { onDelete: "cascade" }),
+  deviceId: text("device_id"),
+  text: text("text").notNull(),
+  by: text("by").notNull(),
+  status: text("status", { enum: ["sent", "shown", "dismissed", "no_device"] }).notNull(),
+  shownAt: integer("shown_at"),
+  dismissedAt: integer("dismissed_at"),
+  createdAt: createdAt(),
+}, (t) => [index("tv_messages_household").on(t.householdId, t.id), index("tv_messages_community").on(t.communityId, t.id)]);

@@ -80,13 +80,14 @@ export async function seedDemo(ctx: AlertContext, dataDir: string, mqttUrl: stri
       const unit = ctx.db.insert(units).values({ buildingId: building.id, name: `${u}单元`, createdAt: now }).returning().get();
       for (const room of ["101", "202"]) {
         const i = n++;
-        const h = ctx.db.insert(households).values({ unitId: unit.id, room, name: `${surnames[i]}家`, notes: i % 3 === 0 ? "独居，行动不便 / lives alone, uses a walker" : null, createdAt: now }).returning().get();
+        const h = ctx.db.insert(households).values({ unitId: unit.id, room, name: `${surnames[i]}家`, notes: i % 3 === 0 ? "独居，行动不便 / lives alone, uses a walker" : null, livesAlone: i % 3 === 0, createdAt: now }).returning().get();
         const needs = i % 3 === 0 ? care[(i / 3) % care.length]! : { medical: null, mobility: null };
         ctx.db.insert(residents).values({ householdId: h.id, name: demoResidentName(i), language: "zh-CN", phone: demoPhone(i, 5), ...needs, createdAt: now }).run();
         ctx.db.insert(contacts).values(demoContacts(i).map((c) => ({ ...c, householdId: h.id, createdAt: now }))).run();
         // A fictional key-safe code, so the resident card's audited reveal has something to show.
         if (i % 2 === 0) ctx.db.insert(householdAccess).values({ householdId: h.id, doorCode: `${1000 + i * 37}#`, updatedAt: now }).run();
         creds.push({ id: `btn-${b}${u}${room}`, secret: newSecret(), householdId: h.id, type: "button" });
+        // The first household lives alone: its TV's red key is its help key, its green key asks for services.
         if (i === 0) creds.push({ id: `stb-${b}${u}${room}`, secret: newSecret(), householdId: h.id, type: "stb" });
       }
     }

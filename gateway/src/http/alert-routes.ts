@@ -1,10 +1,11 @@
 /** Alerts: list, detail with audit trail and notification timelines, console actions (409 on illegal transitions). */
 import type { FastifyInstance } from "fastify";
-import { actionBodySchema, alertListQuerySchema, ErrorCodes, idParamSchema, resolveBodySchema, type Outcome } from "@helpkey/shared";
+import { actionBodySchema, alertListQuerySchema, alertNoteBodySchema, ErrorCodes, idParamSchema, resolveBodySchema, type Outcome } from "@helpkey/shared";
 import { applyAction } from "../alerts/action-flow";
+import { emptyEffects } from "../alerts/effects";
 import { consoleActions, type ConsoleAction } from "../engine/alert-engine";
-import { getAlert, listAlerts, toAlertView } from "../store/alerts";
-import { alertEvents } from "../store/events";
+import { getAlert, listAlerts, setAlertNote, toAlertView } from "../store/alerts";
+import { alertEvents, appendEvent } from "../store/events";
 import { notificationsOfAlert, toNotificationView } from "../store/notifications";
 import { anyRole } from "../users/roles";
 import type { AppDeps } from "./app-deps";
@@ -34,6 +35,24 @@ export function alertRoutes(app: FastifyInstance, deps: AppDeps): void {
       events: alertEvents(ctx.db, id),
       notifications: notificationsOfAlert(ctx.db, id).map(toNotificationView),
     };
+  });
+
+  // A note at any state, closed alerts too: the service queue's log of what was done; each one is audited.
+  app.post("/api/alerts/:id/note", consoleUser, async (req) => {
+    const { id } = parse(idParamSchema, req.params);
+    const p = principalOf(req);
+    const existing = getAlert(ctx.db, id);
+    if (!existing || !canSee(p, existing.communityId)) throw notFound(`alert ${id}`);
+    const body = parse(alertNoteBodySchema, req.body);
+    const actor = body.by ?? p.name;
+    const r = ctx.db.$client.transaction(() => {
+      const alert = setAlertNote(ctx.db, id, body.note)!;
+      const event = appendEvent(ctx.db, { type: "alert.noted", ts: deps.now(), communityId: alert.communityId, actor, alert: toAlertView(alert, ctx.dir) }, { data: { note: body.note } });
+      return { alert, event };
+    }).immediate();
+    deps.dispatch({ ...emptyEffects(), events: [r.event] });
+    req.log.info({ alertId: id, actor }, "alert note");
+    return toAlertView(r.alert, ctx.dir);
   });
 
   const actionPath: Record<ConsoleAction, string> = { acknowledge: "acknowledge", dispatch: "dispatch", arrive: "arrive", resolve: "resolve", cancel: "cancel" };

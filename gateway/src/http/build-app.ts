@@ -19,7 +19,9 @@ import { healthRoutes } from "./health-routes";
 import { RATE_LIMIT_CLIENTS } from "./login-guard";
 import { residentCardRoutes } from "./resident-card-routes";
 import { responderRoutes } from "./responder-routes";
+import { serviceRoutes } from "./service-routes";
 import { sessionRoutes } from "./session-routes";
+import { tvRoutes } from "./tv-routes";
 import { userRoutes } from "./user-routes";
 import { twilioRoutes } from "../notify/twilio-routes";
 
@@ -97,6 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   responderRoutes(app, deps);
   boardRoutes(app, deps);
   residentCardRoutes(app, deps);
+  serviceRoutes(app, deps);
+  tvRoutes(app, deps);
   await consolePages(app, deps.dashboardDir);
   return { app, routes };
 }

@@ -13,6 +13,7 @@ import {
 } from "@helpkey/shared";
 import { buildings, communities, contacts, households, residents, units } from "../db/schema";
 import { adminOnly } from "../users/roles";
+import { rearmWelfare } from "../welfare/welfare-flow";
 import type { AppDeps } from "./app-deps";
 import { HttpError, notFound, parse } from "./errors";
 
@@ -60,6 +61,7 @@ export function directoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       }
       const row = db.insert(def.table).values({ ...toRow(def, body), createdAt: deps.now() } as never).returning().get() as Record<string, unknown>;
       dir.invalidate();
+      if (kind === "households" && body.livesAlone) rearmWelfare(deps.ctx, row.id as number, deps.now());
       return reply.status(201).send(fromRow(def, row));
     });
 
@@ -83,6 +85,8 @@ export function directoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (!getRow(id)) throw notFound(`${kind} ${id}`);
       if (Object.keys(patch).length > 0) db.update(def.table).set(toRow(def, patch) as never).where(eq(def.table.id, id)).run();
       dir.invalidate();
+      // the welfare watch starts (or stops) with livesAlone, counted from now
+      if (kind === "households" && patch.livesAlone !== undefined) rearmWelfare(deps.ctx, id, deps.now());
       return fromRow(def, getRow(id)!);
     });
 

@@ -5,10 +5,11 @@
  * Each message runs in its own savepoint: a bug in one never rolls back the others.
  */
 import type { Logger } from "pino";
-import { alarmPayloadSchema, parsePayload, parseTopic, statusPayloadSchema, type AlarmPayload, type StatusPayload } from "@helpkey/shared";
+import { alarmPayloadSchema, deviceEventSchema, parsePayload, parseTopic, statusPayloadSchema, type AlarmPayload, type DeviceEvent, type StatusPayload } from "@helpkey/shared";
 import type { AlertContext } from "../alerts/context";
 import { emptyEffects, mergeEffects, type Effects } from "../alerts/effects";
 import { handleAlarm, handleStatus } from "../alerts/press-flow";
+import { handleDeviceEvent } from "../devices/device-events";
 import type { Metrics } from "../metrics/metrics";
 import { commitEach, type Outcome } from "../store/commit-each";
 import type { TurnEnd } from "../store/turn-end";
@@ -17,7 +18,8 @@ import { registerLoopDelay } from "./loop-delay";
 
 type Item =
   | { kind: "alarm"; deviceId: string; payload: AlarmPayload; receivedAt: number; hr: bigint }
-  | { kind: "status"; deviceId: string; payload: StatusPayload; receivedAt: number; hr: bigint };
+  | { kind: "status"; deviceId: string; payload: StatusPayload; receivedAt: number; hr: bigint }
+  | { kind: "event"; deviceId: string; payload: DeviceEvent; receivedAt: number; hr: bigint };
 
 export interface IngestDeps {
   ctx: AlertContext;
@@ -41,12 +43,16 @@ export class Ingest {
   /** The MQTT client's message handler. */
   onMessage = (topic: string, payload: Buffer): void => {
     const t = parseTopic(topic);
-    if (!t || (t.kind !== "alarm" && t.kind !== "status")) return this.reject(t?.deviceId, "HK_MQTT_SCHEMA", `unexpected topic ${topic}`);
+    if (!t || (t.kind !== "alarm" && t.kind !== "status" && t.kind !== "event")) return this.reject(t?.deviceId, "HK_MQTT_SCHEMA", `unexpected topic ${topic}`);
     const base = { deviceId: t.deviceId, receivedAt: this.deps.now(), hr: process.hrtime.bigint() };
     if (t.kind === "alarm") {
       const r = parsePayload(alarmPayloadSchema, payload);
       if (!r.ok) return this.reject(t.deviceId, r.code, r.message);
       this.queue.push({ kind: "alarm", payload: r.value, ...base });
+    } else if (t.kind === "event") {
+      const r = parsePayload(deviceEventSchema, payload);
+      if (!r.ok) return this.reject(t.deviceId, r.code, r.message);
+      this.queue.push({ kind: "event", payload: r.value, ...base });
     } else {
       if (payload.length === 0) return; // a cleared retained status
       const r = parsePayload(statusPayloadSchema, payload);
@@ -102,6 +108,11 @@ export class Ingest {
   private handle(item: Item): Effects | null {
     const { ctx, logger, metrics } = this.deps;
     if (item.kind === "status") return handleStatus(ctx, item.deviceId, item.payload, item.receivedAt);
+    if (item.kind === "event") {
+      const e = handleDeviceEvent(ctx, item.deviceId, item.payload, item.receivedAt);
+      if (!e.ok) this.reject(item.deviceId, e.code, "event from an unknown or revoked device");
+      return e.ok ? e.effects : null;
+    }
     const r = handleAlarm(ctx, item.deviceId, item.payload, item.receivedAt);
     if (!r.ok) {
       this.reject(item.deviceId, r.code, "alarm from an unknown or revoked device");

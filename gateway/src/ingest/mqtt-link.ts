@@ -119,7 +119,7 @@ export class MqttLink {
     client.on("error", (err) => o.logger.error({ err }, "mqtt link error"));
     client.on("offline", () => o.logger.warn("mqtt link offline; reconnecting"));
     client.on("reconnect", () => o.logger.info("mqtt link reconnecting"));
-    await client.subscribeAsync({ [topics.allAlarms]: { qos: 1 }, [topics.allStatus]: { qos: 1 } });
+    await client.subscribeAsync({ [topics.allAlarms]: { qos: 1 }, [topics.allStatus]: { qos: 1 }, [topics.allEvents]: { qos: 1 } });
     const link = new MqttLink(client, o.logger, o.afterDurable);
     client.on("close", () => link.dropInFlight());
     client.on("connect", () => o.logger.info("mqtt link connected"));

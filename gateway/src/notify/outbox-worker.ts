@@ -6,6 +6,7 @@ import type { Channel } from "@helpkey/shared";
 import { runDueArrivals } from "../alerts/arrival-flow";
 import { emptyEffects, type Effects } from "../alerts/effects";
 import { runDue } from "../alerts/notify-plan";
+import { runDueWelfare } from "../welfare/welfare-flow";
 import { nextCascadeDue, setCascadeDue, type AlertRow } from "../store/alerts";
 import { dueByPriority, dueSteps } from "../store/due-cascades";
 import { requeueInFlight } from "../store/notifications";
@@ -94,12 +95,16 @@ export class OutboxWorker {
       // the arrival timers (alerts.arrival_due_at): nobody on site in time, the alert comes back
       const arrivals = runDueArrivals(this.o.ctx, this.o.now(), PLAN_PER_TICK);
       this.o.dispatch(arrivals.effects);
+      // the welfare timers (households.welfare_due_at): no sign of life in time raises one check
+      const welfare = runDueWelfare(this.o.ctx, this.o.now(), PLAN_PER_TICK);
+      this.o.dispatch(welfare.effects);
       let wait = this.sender.sendDue();
       // every provider reply wakes this tick: both cascade queries are prepared once (store/alerts.ts)
       const cascadeAt = nextCascadeDue(this.o.ctx.db);
       if (cascadeAt !== null) wait = Math.min(wait, this.waitingForRoom ? STEP_SCAN_MS : Math.max(0, cascadeAt - this.o.now()));
       if (arrivals.nextAt !== null) wait = Math.min(wait, Math.max(0, arrivals.nextAt - this.o.now()));
-      if (more || arrivals.more) this.wake();
+      if (welfare.nextAt !== null) wait = Math.min(wait, Math.max(0, welfare.nextAt - this.o.now()));
+      if (more || arrivals.more || welfare.more || welfare.effects.wakeOutbox) this.wake();
       else this.schedule(Math.max(wait, 5));
     } catch (err) {
       this.o.logger.error({ err }, "outbox tick failed; retrying");

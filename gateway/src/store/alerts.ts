@@ -31,14 +31,16 @@ const ph = (name: string) => sql.placeholder(name);
 const bind = (name: string) => sql`${sql.placeholder(name)}`;
 
 /** The columns a new alert is written with (the claim and arrival columns start empty). */
-export type AlertInsert = Required<Pick<NewAlert, "communityId" | "householdId" | "deviceId" | "kind" | "state" | "priority" | "pressCount" | "firstPressAt" | "lastPressAt" | "closedAt" | "outcome" | "cascadeDueAt">>;
+export type AlertInsert = Required<Pick<NewAlert, "communityId" | "householdId" | "deviceId" | "kind" | "state" | "priority" | "pressCount" | "firstPressAt" | "lastPressAt" | "closedAt" | "outcome" | "cascadeDueAt">>
+  & Partial<Pick<NewAlert, "category" | "answerDueAt">>;
 
-export function insertAlert(db: Db, a: AlertInsert): AlertRow {
+export function insertAlert(db: Db, insert: AlertInsert): AlertRow {
+  const a = { ...insert, category: insert.category ?? null, answerDueAt: insert.answerDueAt ?? null };
   return prepared(db, "alerts.insert", () =>
     db.insert(alerts).values({
       communityId: ph("communityId"), householdId: ph("householdId"), deviceId: ph("deviceId"), kind: ph("kind"), state: ph("state"),
       priority: ph("priority"), pressCount: ph("pressCount"), firstPressAt: ph("firstPressAt"), lastPressAt: ph("lastPressAt"),
-      closedAt: ph("closedAt"), outcome: ph("outcome"), cascadeDueAt: ph("cascadeDueAt"),
+      closedAt: ph("closedAt"), outcome: ph("outcome"), cascadeDueAt: ph("cascadeDueAt"), category: ph("category"), answerDueAt: ph("answerDueAt"),
     }).returning().prepare(),
   ).get(a)!;
 }
@@ -134,6 +136,8 @@ export function toAlertView(row: AlertRow, dir: HouseholdDirectory): AlertView {
     arrivedAt: row.arrivedAt,
     overdueAt: row.overdueAt,
     cascadeDueAt: row.cascadeDueAt,
+    category: row.category,
+    answerDueAt: row.answerDueAt,
     address: info?.address ?? { community: "?", building: "?", unit: "?", room: "?" },
     residents: info?.residents ?? [],
   };
@@ -158,4 +162,9 @@ export function listActiveAlerts(db: Db, communityIds?: number[]): AlertRow[] {
   const where: SQL[] = [NOT_TERMINAL];
   if (communityIds) where.push(inArray(alerts.communityId, communityIds));
   return db.select().from(alerts).where(and(...where)).all();
+}
+
+/** Replaces the alert's note (the service queue's running log; every note is also an audit event). */
+export function setAlertNote(db: Db, id: number, note: string): AlertRow | undefined {
+  return db.update(alerts).set({ note }).where(eq(alerts.id, id)).returning().get();
 }

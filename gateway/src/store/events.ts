@@ -18,15 +18,15 @@ export type NewEvent = Omit<ConsoleEvent, "n">;
 
 /** Appends one event; its row id is the console number `n`. Call inside the caller's transaction. */
 export function appendEvent(db: Db, e: NewEvent, extra: { notificationId?: number; data?: unknown } = {}): ConsoleEvent {
-  const { communityId, type, ts, actor, alert, notification, device } = e;
+  const { communityId, type, ts, actor, alert, notification, device, message } = e;
   const row = insertEvent(db).get({
     communityId,
     alertId: alert?.id ?? notification?.alertId ?? null,
-    deviceId: device?.id ?? alert?.deviceId ?? null,
+    deviceId: device?.id ?? alert?.deviceId ?? message?.deviceId ?? null,
     notificationId: extra.notificationId ?? notification?.id ?? null,
     type,
     actor,
-    data: JSON.stringify({ alert, notification, device, extra: extra.data }),
+    data: JSON.stringify({ alert, notification, device, message, extra: extra.data }),
     at: ts,
   });
   return { n: row!.id, ...e };
@@ -38,6 +38,7 @@ function toConsoleEvent(r: typeof events.$inferSelect): ConsoleEvent {
   if (d.alert) ev.alert = d.alert;
   if (d.notification) ev.notification = d.notification;
   if (d.device) ev.device = d.device;
+  if (d.message) ev.message = d.message;
   return ev;
 }
 

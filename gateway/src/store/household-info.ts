@@ -3,10 +3,11 @@
  * cached in memory and dropped whole on any directory change (directory writes are rare).
  */
 import { asc, eq, sql } from "drizzle-orm";
-import type { Address, Language } from "@helpkey/shared";
+import type { Address, Language, ServiceCategory } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { buildings, communities, contacts, households, residents, units } from "../db/schema";
 import { policyFrom, type Policy } from "@helpkey/shared";
+import { categoriesFrom, gridOfHousehold, type GridWorkerInfo } from "./grids";
 
 export interface ContactInfo {
   id: number;
@@ -30,6 +31,14 @@ export interface HouseholdInfo {
   /** What the resident's device and TV speak: the language all residents share, else the community's. */
   residentLanguage: Language;
   policy: Policy;
+  /** The community's service categories (the defaults when it configured none). */
+  serviceCategories: readonly ServiceCategory[];
+  /** The household's grid (the one naming it, else its unit, else its building) and its workers. */
+  gridId: number | null;
+  gridWorkers: GridWorkerInfo[];
+  livesAlone: boolean;
+  /** Welfare checks text the contacts too: the household's choice, else the policy's. */
+  welfareIncludeFamily: boolean;
 }
 
 export class HouseholdDirectory {
@@ -56,6 +65,8 @@ export class HouseholdDirectory {
     if (!row) return null;
     const people = q.residents.all({ id: householdId });
     const cs = q.contacts.all({ id: householdId });
+    const policy = policyFrom(row.c.policy);
+    const grid = gridOfHousehold(this.db, { householdId, unitId: row.u.id, buildingId: row.b.id });
     return {
       householdId,
       communityId: row.c.id,
@@ -67,7 +78,12 @@ export class HouseholdDirectory {
       supervisorPhone: row.c.supervisorPhone,
       communityLanguage: row.c.language,
       residentLanguage: new Set(people.map((p) => p.language)).size === 1 ? people[0]!.language : row.c.language,
-      policy: policyFrom(row.c.policy),
+      policy,
+      serviceCategories: categoriesFrom(row.c.serviceCategories),
+      gridId: grid?.id ?? null,
+      gridWorkers: grid?.workers ?? [],
+      livesAlone: row.h.livesAlone,
+      welfareIncludeFamily: row.h.welfareIncludeFamily ?? policy.welfare.includeFamily,
     };
   }
 
