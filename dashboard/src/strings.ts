@@ -91,6 +91,7 @@ const en = {
   rel_relative: "relative", rel_friend: "friend", rel_neighbour: "neighbour", "rel_grid worker": "grid worker",
   rel_patrol: "patrol", rel_supervisor: "supervisor", rel_carer: "carer",
   role_dispatcher: "dispatcher", role_supervisor: "supervisor", role_admin: "administrator",
+  meLabel: "{name} ({role})", callOrder: "call order {n}",
   repAttempts: "{n} attempts", repLast: "last: {status} at {t}", colContact: "Contact", colChannel: "Channel", colAttempts: "Attempts",
   // service queue and messages to the TV
   welfareCheck: "Welfare check: no sign of life for 24 h", aClaim: "Claim", aDone: "Done", aNote: "Add note",
@@ -197,6 +198,7 @@ const zh: Dict = {
   rel_relative: "亲属", rel_friend: "朋友", rel_neighbour: "邻居", "rel_grid worker": "网格员",
   rel_patrol: "巡逻队员", rel_supervisor: "主管", rel_carer: "护工",
   role_dispatcher: "调度员", role_supervisor: "值班主管", role_admin: "管理员",
+  meLabel: "{name}（{role}）", callOrder: "第{n}顺位",
   repAttempts: "共{n}次", repLast: "最后：{t} {status}", colContact: "联系人", colChannel: "方式", colAttempts: "次数",
   welfareCheck: "平安关怀：超过 24 小时无活动", aClaim: "认领", aDone: "完成", aNote: "添加备注",
   doneNote: "处理情况（选填）", notePlaceholder: "备注", noteEmpty: "请先填写备注。",

@@ -10,7 +10,7 @@ import type { InProcessBroker } from "@helpkey/broker";
 import { createSetTopBox, type SetTopBox, type TvState } from "@helpkey/firmware-sim/stb";
 import { topics, type AlarmPayload, type AlertView, type DeviceEvent } from "@helpkey/shared";
 import { pressBarrier } from "../helpers/barrier";
-import { launchBrowser } from "../helpers/browser";
+import { launchBrowser, screenshot } from "../helpers/browser";
 import { createHousehold, type Household } from "../helpers/community";
 import { openConsole } from "../helpers/console-client";
 import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
@@ -156,6 +156,7 @@ describe("the TV page", () => {
       expect((await sys.api("POST", `/api/alerts/${alertId}/acknowledge`, { by: "Dispatcher Li" })).status).toBe(200);
       await page.waitForSelector("#tv[data-state=acknowledged]");
       expect(await page.textContent("#lines")).toContain("Taken by Dispatcher Li");
+      await screenshot(page, "tv");
       expect((await sys.api("POST", `/api/alerts/${alertId}/resolve`, { outcome: "real" })).status).toBe(200);
       await page.waitForSelector("#tv[data-state=resolved]");
       // the remote drawn on the page works with the mouse too: OK closes the finished alert

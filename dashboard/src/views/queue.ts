@@ -62,6 +62,19 @@ export function queueView(ctx: ViewContext): View {
   const root = h("div", { class: "queue", id: "queue" }, empty, lanes.map((l) => l.el));
   const el = h("section", { class: "view view-queue" }, root);
   const cards = new Map<number, { el: HTMLElement; a: AlertView }>();
+  // Only cards on screen tick their age: hundreds of offscreen cards would cost every tick a layout,
+  // and a key press landing on that tick would wait for it. A card scrolled into view is right within 1 s.
+  const onScreen = new Set<Element>();
+  const seen = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) onScreen.add(e.target);
+      else onScreen.delete(e.target);
+    }
+  });
+  const forget = (el: Element) => {
+    seen.unobserve(el);
+    onScreen.delete(el);
+  };
   /** What the dispatcher typed in a service card's note field, kept across the card's rebuilds. */
   const drafts = new Map<number, string>();
 
@@ -142,6 +155,8 @@ export function queueView(ctx: ViewContext): View {
         if (old && old.a === a && !c.full && !c.ids.has(a.id)) return old.el;
         const fresh = card(a, now);
         cards.set(a.id, { el: fresh, a });
+        seen.observe(fresh);
+        if (old) forget(old.el);
         if (old?.el.parentNode) old.el.replaceWith(fresh);
         return fresh;
       });
@@ -154,6 +169,7 @@ export function queueView(ctx: ViewContext): View {
     for (const [id, entry] of cards) {
       if (keep.has(id)) continue;
       entry.el.remove();
+      forget(entry.el);
       cards.delete(id);
       drafts.delete(id);
     }
@@ -164,6 +180,7 @@ export function queueView(ctx: ViewContext): View {
   const tick = setInterval(() => {
     const now = Date.now();
     for (const { el: c, a } of cards.values()) {
+      if (!onScreen.has(c)) continue;
       c.querySelector(".card-age b")!.textContent = age(now - a.firstPressAt);
       const cls = ageClass(a, now);
       if (!c.classList.contains(cls)) {
@@ -204,6 +221,7 @@ export function queueView(ctx: ViewContext): View {
     },
     destroy: () => {
       clearInterval(tick);
+      seen.disconnect();
       stopCategories();
     },
     key(k) {

@@ -68,7 +68,7 @@ function body(c: Card, alertId: number): HTMLElement[] {
         : h("div", { class: "muted" }, t("rcNoKeyHolders"))),
     h("div", { class: "card-contacts" }, h("b", {}, t("contacts")),
       h("ul", {}, c.contacts.map((x) => h("li", { "data-contact-id": x.id, "data-has-key": x.hasKey ? "1" : null },
-        `P${x.priority} ${x.name} · ${relationName(x.relation)}${x.hasKey ? ` · ${t("hasKey")}` : ""} `, call(x.name, x.phone))))),
+        `${x.name} · ${t("callOrder", { n: x.priority })} · ${relationName(x.relation)}${x.hasKey ? ` · ${t("hasKey")}` : ""} `, call(x.name, x.phone))))),
     h("div", { class: "card-patrol" }, h("b", {}, t("rcPatrol")),
       c.patrol.length ? h("ul", {}, c.patrol.map((m) => h("li", {}, `${m.name} `, call(m.name, m.phone)))) : h("div", { class: "muted" }, t("rcNoPatrol"))),
     h("div", { class: "card-centre" }, h("b", {}, t("rcCentre")), ` ${c.centre.name} `, c.centre.phone ? call(c.centre.name, c.centre.phone) : null),

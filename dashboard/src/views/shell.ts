@@ -6,7 +6,7 @@
 import { countAlerts, enableSound, onSoundChange, soundBlocked } from "../alarm";
 import { api } from "../api";
 import { clock, h, mount } from "../dom";
-import { currentLang, setLang, t } from "../i18n";
+import { currentLang, setLang, t, type StringKey } from "../i18n";
 import { liveState, type Status } from "../live";
 import { store } from "../store";
 import type { Health, Me } from "../types";
@@ -40,7 +40,7 @@ export function shell(me: Me, logout: () => void): Shell {
     h("header", { class: "top" },
       h("strong", { class: "brand" }, t("appName")), counters, backlogBar(), nav, live,
       h("button", { class: "btn link", id: "lang", onclick: () => setLang(currentLang() === "zh-CN" ? "en" : "zh-CN") }, t("language")),
-      h("span", { class: "me" }, `${me.name} (${me.role})`),
+      h("span", { class: "me" }, t("meLabel", { name: me.name, role: t(`role_${me.role}` as StringKey) })),
       h("button", { class: "btn link", id: "logout", onclick: logout }, t("logout"))),
     banner, phoneBanner(), main,
     h("footer", { class: "keys no-print" }, t("shortcuts")));

@@ -7,6 +7,7 @@ import type { NotificationView } from "@helpkey/shared";
 import { clock, dateTime, h } from "../dom";
 import { t, type StringKey } from "../i18n";
 import type { Report, TrailEntry } from "../types";
+import { relationName } from "./resident-card";
 
 const status = (s: string) => t(`p_${s}` as StringKey);
 /** "SMS", "Call", or "SMS (who is going)": the alarm text and the calls are the default, every other message says what it was for. */
@@ -46,7 +47,7 @@ export function contactTimelines(r: Report): HTMLElement {
   }
   const blocks = r.household.contacts.map((c) =>
     h("div", { class: "contact", "data-contact-id": c.id },
-      h("div", { class: "contact-head" }, h("b", {}, c.name), ` · ${c.relation} · ${c.phone} · P${c.priority}`),
+      h("div", { class: "contact-head" }, h("b", {}, c.name), ` · ${relationName(c.relation)} · ${c.phone} · ${t("callOrder", { n: c.priority })}`),
       h("ul", {}, (byContact.get(c.id) ?? []).map((n) => notificationLine(n, r.trail))),
       byContact.has(c.id) ? null : h("div", { class: "muted" }, t("noNotifications")),
     ));
