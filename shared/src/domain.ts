@@ -111,12 +111,15 @@ export const WELFARE_CHECK = "welfare_check";
 /** Who a service category's requests are texted to: the household's grid workers, or the category's named contact. */
 export const serviceRoutes = ["grid", "contact"] as const;
 
+/** A service request's answer-time target when its category sets none (10 minutes). */
+export const DEFAULT_SERVICE_TARGET_S = 600;
+
 export const serviceCategorySchema = z.object({
   key: serviceCategoryKeySchema.refine((k) => k !== WELFARE_CHECK, "welfare_check is reserved for welfare checks"),
   nameZh: z.string().trim().min(1).max(32),
   nameEn: z.string().trim().min(1).max(64),
   /** Answer-time target in seconds. */
-  targetS: z.number().int().min(60).max(7 * 86400).default(600),
+  targetS: z.number().int().min(60).max(7 * 86400).default(DEFAULT_SERVICE_TARGET_S),
   route: z.enum(serviceRoutes).default("grid"),
   contactName: z.string().trim().min(1).max(100).optional(),
   contactPhone: z.string().regex(/^\+[1-9]\d{6,14}$/, "contactPhone must be E.164, e.g. +8613800138000").optional(),
@@ -125,12 +128,12 @@ export type ServiceCategory = z.infer<typeof serviceCategorySchema>;
 
 /** The categories of a community that has configured none. */
 export const defaultServiceCategories: readonly ServiceCategory[] = Object.freeze([
-  { key: "medical_help", nameZh: "医疗求助", nameEn: "Medical help", targetS: 600, route: "grid" },
-  { key: "home_care", nameZh: "居家养老", nameEn: "Elderly care at home", targetS: 600, route: "grid" },
-  { key: "housekeeping", nameZh: "家政服务", nameEn: "Housekeeping", targetS: 600, route: "grid" },
-  { key: "repairs", nameZh: "维修", nameEn: "Repairs", targetS: 600, route: "grid" },
-  { key: "utilities", nameZh: "水电气", nameEn: "Utilities", targetS: 600, route: "grid" },
-  { key: "government", nameZh: "政务咨询", nameEn: "Questions to the government", targetS: 600, route: "grid" },
+  { key: "medical_help", nameZh: "医疗求助", nameEn: "Medical help", targetS: DEFAULT_SERVICE_TARGET_S, route: "grid" },
+  { key: "home_care", nameZh: "居家养老", nameEn: "Elderly care at home", targetS: DEFAULT_SERVICE_TARGET_S, route: "grid" },
+  { key: "housekeeping", nameZh: "家政服务", nameEn: "Housekeeping", targetS: DEFAULT_SERVICE_TARGET_S, route: "grid" },
+  { key: "repairs", nameZh: "维修", nameEn: "Repairs", targetS: DEFAULT_SERVICE_TARGET_S, route: "grid" },
+  { key: "utilities", nameZh: "水电气", nameEn: "Utilities", targetS: DEFAULT_SERVICE_TARGET_S, route: "grid" },
+  { key: "government", nameZh: "政务咨询", nameEn: "Questions to the government", targetS: DEFAULT_SERVICE_TARGET_S, route: "grid" },
 ] satisfies ServiceCategory[]);
 
 export const tvMessageStatuses = ["sent", "shown", "dismissed", "no_device"] as const;

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Api } from "./system";
+import { testConfig } from "./config";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -61,7 +62,7 @@ export function queueIds(page: Page): Promise<number[]> {
  * The committed pictures in docs/screenshots change only when asked for (`pnpm screenshots` sets
  * HK_SCREENSHOTS=1); an ordinary test run still renders the page to a picture, and keeps it in memory.
  */
-export const WRITE_SCREENSHOTS = process.env.HK_SCREENSHOTS === "1";
+export const WRITE_SCREENSHOTS = testConfig.writeScreenshots;
 
 export async function screenshot(page: Page, name: string): Promise<string | null> {
   // The last action's feedback line would cover part of the page in a still picture.

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { testConfig } from "./config";
 
 export { freePort } from "../bench/lib/server";
 
@@ -24,7 +25,7 @@ export interface GatewayProcess {
 }
 
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "gateway/src/main.ts"], { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "gateway/src/main.ts"], { cwd: root, env: { ...testConfig.childBaseEnv, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const out: string[] = [];
   child.stderr!.on("data", (d) => out.push(String(d)));
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));

@@ -4,13 +4,11 @@
  * Returns the effects to carry out after the commit (the ack among them).
  */
 import { eq } from "drizzle-orm";
-import type { AlarmPayload, ConsoleEvent, StatusPayload } from "@helpkey/shared";
+import { DEFAULT_SERVICE_TARGET_S, type AlarmPayload, type ConsoleEvent, type StatusPayload } from "@helpkey/shared";
 import { alerts } from "../db/schema";
 import { decidePress, type PressDecision } from "../engine/alert-engine";
 import { arrivalTimed } from "../engine/arrival";
 import { texts, type Outcome } from "../notify/texts";
-/** The answer-time target of a request without a (known) category. */
-const DEFAULT_TARGET_S = 600;
 import { findOpenAlert, getAlert, insertAlert, joinAlert, latestAlertOf, toAlertView, type AlertRow } from "../store/alerts";
 import { updateDeviceBattery, updateDeviceStatus } from "../store/device-state";
 import { appendEvent } from "../store/events";
@@ -28,7 +26,7 @@ import { signOfLife } from "../welfare/welfare-flow";
 function serviceFields(info: HouseholdInfo, kind: AlarmPayload["kind"], key: string | undefined, now: number): { category: string | null; answerDueAt: number | null } {
   if (kind !== "service") return { category: null, answerDueAt: null };
   const c = categoryOf(info, key ?? null);
-  return { category: c?.key ?? null, answerDueAt: now + (c?.targetS ?? DEFAULT_TARGET_S) * 1000 };
+  return { category: c?.key ?? null, answerDueAt: now + (c?.targetS ?? DEFAULT_SERVICE_TARGET_S) * 1000 };
 }
 
 export type AlarmOutcome =

@@ -7,7 +7,7 @@
  * worker's tick like the arrival timers, so it survives a restart; it is armed again by the next
  * sign of life, or when the check is resolved.
  */
-import { kindPriority, WELFARE_CHECK, type ConsoleEvent } from "@helpkey/shared";
+import { DEFAULT_SERVICE_TARGET_S, kindPriority, WELFARE_CHECK, type ConsoleEvent } from "@helpkey/shared";
 import type { AlertContext } from "../alerts/context";
 import { emptyEffects, type Effects } from "../alerts/effects";
 import { addWindowTime } from "../engine/waking-hours";
@@ -16,9 +16,6 @@ import { appendEvent } from "../store/events";
 import type { HouseholdInfo } from "../store/household-info";
 import { dueWelfare, nextWelfareDue, recordSignOfLife, setWelfareDue } from "../store/welfare";
 
-/** A welfare check's answer-time target. */
-const WELFARE_TARGET_S = 600;
-
 /** When a check is due for a lapse that starts at `from` (null when the household is not watched). */
 export function welfareDueFrom(info: HouseholdInfo, from: number): number | null {
   if (!info.livesAlone) return null;
@@ -26,10 +23,13 @@ export function welfareDueFrom(info: HouseholdInfo, from: number): number | null
   return addWindowTime(from, Math.round(w.spanH * 3_600_000), w.wakingHours, info.policy.timeZone);
 }
 
-/** A sign of life from the household (inside the caller's transaction). */
+/**
+ * A sign of life from the household (inside the caller's transaction). Only watched households are
+ * written: every press passes here, and a household starts its watch from the moment it is marked.
+ */
 export function signOfLife(ctx: AlertContext, householdId: number, at: number): void {
   const info = ctx.dir.get(householdId);
-  if (!info) return;
+  if (!info?.livesAlone) return;
   recordSignOfLife(ctx.db, householdId, at, welfareDueFrom(info, at));
 }
 
@@ -69,7 +69,7 @@ function raiseWelfareCheck(ctx: AlertContext, householdId: number, now: number):
     communityId: info.communityId, householdId, deviceId: "", kind: "service", state: "open", priority: kindPriority.service,
     pressCount: 0, firstPressAt: now, lastPressAt: now, closedAt: null, outcome: null,
     // planned by the outbox like a press's alert: the texts to the grid workers (and family)
-    cascadeDueAt: now, category: WELFARE_CHECK, answerDueAt: now + WELFARE_TARGET_S * 1000,
+    cascadeDueAt: now, category: WELFARE_CHECK, answerDueAt: now + DEFAULT_SERVICE_TARGET_S * 1000,
   });
   return appendEvent(ctx.db, { type: "alert.created", ts: now, communityId: info.communityId, actor: null, alert: toAlertView(alert, ctx.dir) }, { data: { welfare: true } });
 }
