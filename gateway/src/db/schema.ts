@@ -7,9 +7,22 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 
 const createdAt = () => integer("created_at").notNull();
 
+/** A district (辖区): the command centre above its communities, which sees their alarms live. */
+export const districts = sqliteTable("districts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  /** The district command centre's phone (shown on its dashboard and the community's alert page). */
+  phone: text("phone"),
+  createdAt: integer("created_at").notNull(),
+});
+
 export const communities = sqliteTable("communities", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull(),
+  /** The district above the community; null: none (no district escalation). */
+  districtId: integer("district_id").references(() => districts.id),
+  /** ISO 3166 region whose numbering plan reads local phone numbers (138 0013 8000 → +86…). */
+  countryCode: text("country_code").notNull().default("CN"),
   supervisorPhone: text("supervisor_phone"),
   /** The community centre's own number: the responder page and the resident card link to it. */
   phone: text("phone"),
@@ -49,6 +62,8 @@ export const households = sqliteTable("households", {
   lastSignOfLifeAt: integer("last_sign_of_life_at"),
   /** When the welfare check is due unless a sign of life comes first (a durable timer; null: none runs). */
   welfareDueAt: integer("welfare_due_at"),
+  /** Maintenance: presses reach the console marked "maintenance" and nobody is called. */
+  maintenanceAt: integer("maintenance_at"),
   createdAt: createdAt(),
 }, (t) => [index("households_unit").on(t.unitId), index("households_welfare_due").on(t.welfareDueAt)]);
 
@@ -56,6 +71,7 @@ export const residents = sqliteTable("residents", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   householdId: integer("household_id").notNull().references(() => households.id),
   name: text("name").notNull(),
+  age: integer("age"),
   language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
   notes: text("notes"),
   /** The resident's own phone, for the dispatcher's click-to-call. */
@@ -77,8 +93,33 @@ export const contacts = sqliteTable("contacts", {
   language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
   /** Holds a key to the flat: the resident card lists them first when the door is locked. */
   hasKey: integer("has_key", { mode: "boolean" }).notNull().default(false),
+  role: text("role", { enum: ["family", "neighbour", "grid_worker", "patrol", "supervisor"] }).notNull().default("family"),
   createdAt: createdAt(),
 }, (t) => [index("contacts_household").on(t.householdId)]);
+
+/**
+ * A help group (楼栋单元组群): neighbours, volunteers and the grid worker bound once to a building or
+ * a unit, called for every household in it after the family's wave.
+ */
+export const helpGroups = sqliteTable("help_groups", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  communityId: integer("community_id").notNull().references(() => communities.id),
+  name: text("name").notNull(),
+  scope: text("scope", { enum: ["building", "unit"] }).notNull(),
+  refId: integer("ref_id").notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("help_groups_community").on(t.communityId), index("help_groups_ref").on(t.scope, t.refId)]);
+
+export const helpGroupMembers = sqliteTable("help_group_members", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  groupId: integer("group_id").notNull().references(() => helpGroups.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  phone: text("phone").notNull(),
+  role: text("role", { enum: ["neighbour", "volunteer", "grid_worker"] }).notNull(),
+  priority: integer("priority").notNull().default(1),
+  language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
+  createdAt: createdAt(),
+}, (t) => [index("help_group_members_group").on(t.groupId)]);
 
 export const devices = sqliteTable("devices", {
   id: text("id").primaryKey(),
@@ -92,6 +133,10 @@ export const devices = sqliteTable("devices", {
   lastSeenAt: integer("last_seen_at"),
   /** The last time the device reused a seq with a new press (it lost its counter): shown on the health board. */
   seqResetAt: integer("seq_reset_at"),
+  /** Maintenance: presses reach the console marked "maintenance" and nobody is called. */
+  maintenanceAt: integer("maintenance_at"),
+  /** The last time its secret was issued (provisioning or rotation). */
+  secretIssuedAt: integer("secret_issued_at"),
   createdAt: createdAt(),
 }, (t) => [index("devices_household").on(t.householdId)]);
 
@@ -127,7 +172,14 @@ export const alerts = sqliteTable("alerts", {
   category: text("category"),
   /** A service request's answer-time target (first press + the category's targetS). */
   answerDueAt: integer("answer_due_at"),
+  /** Raised while its household or device was in maintenance: on the console, nobody called. */
+  maintenance: integer("maintenance", { mode: "boolean" }).notNull().default(false),
+  /** When an unclaimed alert goes up to the district console (a durable timer; null: none runs). */
+  districtDueAt: integer("district_due_at"),
+  /** It went up to the district console. */
+  escalatedAt: integer("escalated_at"),
 }, (t) => [
+  index("alerts_district_due").on(t.districtDueAt),
   index("alerts_arrival_due").on(t.arrivalDueAt),
   index("alerts_cascade_due").on(t.cascadeDueAt),
   // due cascades the most urgent first (store/due-cascades.ts), read in order instead of sorted each tick
@@ -232,7 +284,7 @@ export const users = sqliteTable("users", {
   username: text("username").notNull(),
   /** Shown in the audit trail and on the resident's device ("Dispatcher Zhang is on the way"). */
   name: text("name").notNull(),
-  role: text("role", { enum: ["dispatcher", "supervisor", "admin"] }).notNull(),
+  role: text("role", { enum: ["dispatcher", "supervisor", "district", "admin"] }).notNull(),
   /** scrypt, via devices/secret-hash.ts. */
   passwordHash: text("password_hash").notNull(),
   language: text("language", { enum: ["zh-CN", "en"] }).notNull().default("zh-CN"),
@@ -245,6 +297,27 @@ export const userCommunities = sqliteTable("user_communities", {
   userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   communityId: integer("community_id").notNull().references(() => communities.id, { onDelete: "cascade" }),
 }, (t) => [primaryKey({ columns: [t.userId, t.communityId] }), index("user_communities_community").on(t.communityId)]);
+
+/** Which districts a district user sees (every community of each). */
+export const userDistricts = sqliteTable("user_districts", {
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  districtId: integer("district_id").notNull().references(() => districts.id, { onDelete: "cascade" }),
+}, (t) => [primaryKey({ columns: [t.userId, t.districtId] }), index("user_districts_district").on(t.districtId)]);
+
+/** Every change to the registry: who, what, before and after (JSON; secrets never stored). */
+export const auditLog = sqliteTable("audit_log", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  at: integer("at").notNull(),
+  actor: text("actor").notNull(),
+  userId: integer("user_id"),
+  /** The community the record belongs to (null: install-wide, such as a district or a user). */
+  communityId: integer("community_id"),
+  entity: text("entity").notNull(),
+  entityId: text("entity_id").notNull(),
+  action: text("action", { enum: ["create", "update", "delete"] }).notNull(),
+  before: text("before"),
+  after: text("after"),
+}, (t) => [index("audit_log_community").on(t.communityId, t.id), index("audit_log_entity").on(t.entity, t.entityId, t.id)]);
 
 /**
  * Console sessions behind the httpOnly cookie. Only the token's SHA-256 is stored, so a copy of the

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { idSchema as id, idTextSchema, languages, outcomes, patchOf, phoneSchema } from "@helpkey/shared";
 
-export const roles = ["dispatcher", "supervisor", "admin"] as const;
+export const roles = ["dispatcher", "supervisor", "district", "admin"] as const;
 export type Role = (typeof roles)[number];
 /** Every logged-in console user may use a route marked with this. */
 export const anyRole: readonly Role[] = roles;
