@@ -9,3 +9,4 @@ export * from "./policy";
 export * from "./redact";
 export * from "./board";
 export * from "./outbox";
+export * from "./phone";
