@@ -64,3 +64,24 @@ export function memoryPersistenceWith(replace: PersistenceMethods): object {
 export function replaceWaitForDrain(client: Client, wait: (cb: DrainCallback) => void): void {
   Object.defineProperty(client, "waitForDrain", { configurable: true, value: wait });
 }
+
+/** Why aedes ended a connection with an error (its `clientError` and `connectionError` events). */
+export type ConnectionErrorKind = "connect_timeout" | "protocol" | "other";
+
+/** aedes' own errors that are not the client's protocol fault; aedes gives them no code, only these messages. */
+const AEDES_OWN_ERRORS = new Set(["keep alive timeout", "drain timeout", "connection closed", "Client queue limit reached"]);
+const AEDES_CONNECT_TIMEOUT = "connect did not arrive in time";
+
+/**
+ * Sorts the error of a `clientError` / `connectionError`: aedes' CONNECT timer; a protocol violation
+ * (bytes mqtt-packet's parser refused, or a packet the handlers refuse: no CONNECT first, a wildcard in
+ * a PUBLISH topic); or anything else (a socket's errno, a CONNACK refusal, aedes' own timers). aedes and
+ * mqtt-packet give their errors no codes, so what is neither a socket's nor aedes' own is the client's.
+ */
+export function connectionErrorKind(err: Error): ConnectionErrorKind {
+  if (err.message === AEDES_CONNECT_TIMEOUT) return "connect_timeout";
+  const e = err as Error & { code?: unknown; errorCode?: unknown };
+  // a socket's failure (ECONNRESET, EPIPE, …) carries an errno code; a refused CONNECT its return code
+  if (e.code !== undefined || e.errorCode !== undefined) return "other";
+  return AEDES_OWN_ERRORS.has(err.message) ? "other" : "protocol";
+}

@@ -1,11 +1,13 @@
 /**
  * CONNECT, as a list of steps; the first refusal ends it (docs/device-protocol.md:
- * client id = username = device id, password = the device secret).
+ * client id = username = device id, password = the device secret): the device id's login budget
+ * (device-connects.ts), the injected authenticator, the ids on the wire.
  * A refusal is answered with a CONNACK return code [MQTT-3.2.2.3], logged with
  * the claimed device id and counted; the password is never logged or kept.
  */
-import { ErrorCodes } from "@helpkey/shared";
+import { ErrorCodes, type ErrorCode } from "@helpkey/shared";
 import type { Client } from "aedes";
+import type { DeviceConnects } from "./device-connects";
 import type { ConnectOutcome, RefusedReturnCode } from "./hooks";
 import type { Identities } from "./identities";
 import type { Refusals } from "./refusals";
@@ -15,10 +17,19 @@ import type { AuthDecision, Credentials, Identity } from "./types";
 const AUTHENTICATE_TIMEOUT_MS = 10_000;
 
 type Authenticate = (credentials: Credentials) => Promise<AuthDecision>;
-type StepResult = { identity: Identity } | { returnCode: RefusedReturnCode; reason: string; err?: unknown };
+type StepResult = { identity: Identity } | { returnCode: RefusedReturnCode; reason: string; err?: unknown; code?: ErrorCode };
 type Step = (credentials: Credentials, identity: Identity | undefined) => Promise<StepResult | null> | StepResult | null;
 
-export function createConnectPolicy(deps: { authenticate: Authenticate; identities: Identities; refusals: Refusals }) {
+export function createConnectPolicy(deps: { authenticate: Authenticate; identities: Identities; refusals: Refusals; deviceConnects: DeviceConnects; now: () => number }) {
+  /** A device id that logged in too often lately waits, before its credentials cost a check. */
+  const requireConnectBudget: Step = (credentials) => {
+    const id = credentials.username;
+    if (id === undefined || deps.deviceConnects.allows(id, deps.now())) return null;
+    // 3 = server unavailable: the device keeps its secret and retries later
+    return { returnCode: 3, reason: "device logging in too often", code: ErrorCodes.MQTT_CONNECTION_LIMIT };
+  };
+
+
   /** Asks the injected authenticator who this is, by a deadline after which nobody waits for it. */
   const askAuthenticator: Step = async (credentials) => {
     try {
@@ -45,7 +56,7 @@ export function createConnectPolicy(deps: { authenticate: Authenticate; identiti
     return { returnCode: 5, reason: "client id and username must equal the device id" };
   };
 
-  const connectSteps: Step[] = [askAuthenticator, requireDeviceIdsMatch];
+  const connectSteps: Step[] = [requireConnectBudget, askAuthenticator, requireDeviceIdsMatch];
 
   return async function connect(client: Client, credentials: Credentials): Promise<ConnectOutcome> {
     let identity: Identity | undefined;
@@ -59,7 +70,7 @@ export function createConnectPolicy(deps: { authenticate: Authenticate; identiti
       deps.refusals.record(
         { deviceId: credentials.username ?? credentials.clientId, clientId: credentials.clientId },
         {
-          code: ErrorCodes.MQTT_AUTH_FAILED,
+          code: result.code ?? ErrorCodes.MQTT_AUTH_FAILED,
           reason: result.reason,
           details: { returnCode: result.returnCode, ...(result.err ? { err: result.err } : {}) },
         },
@@ -68,6 +79,7 @@ export function createConnectPolicy(deps: { authenticate: Authenticate; identiti
       return { ok: false, returnCode: result.returnCode };
     }
     if (!identity) return { ok: false, returnCode: 4 };
+    if (identity.role === "device") deps.deviceConnects.spend(identity.deviceId, deps.now());
     deps.identities.set(client, identity);
     return { ok: true };
   };

@@ -7,10 +7,13 @@ import type { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { ErrorCodes } from "@helpkey/shared";
-import { Aedes } from "aedes";
+import { Aedes, type Client } from "aedes";
+import { connectionErrorKind } from "./aedes-adapter";
+import { Admission } from "./admission";
+import { DeviceConnects } from "./device-connects";
 import { createConnectPolicy } from "./connect-policy";
 import { waitForDrainWithin } from "./drain-policy";
-import { toAedesHooks, type BrokerPolicy } from "./hooks";
+import { isPolicyRefusal, toAedesHooks, type BrokerPolicy } from "./hooks";
 import { Identities } from "./identities";
 import { openDoors, type Doors } from "./listeners";
 import { createMetrics } from "./metrics";
@@ -20,6 +23,7 @@ import { guardPacketSize } from "./packet-size";
 import { createPublishPolicy } from "./publish-policy";
 import { RateLimiter } from "./rate-limiter";
 import { Refusals } from "./refusals";
+import { remoteAddressOf } from "./remote-address";
 import { createSubscribePolicy } from "./subscribe-policy";
 import type { BrokerOptions, InProcessBroker } from "./types";
 import { isOversizeMessage } from "./ws-listener";
@@ -37,10 +41,17 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
   const identities = new Identities();
   const refusals = new Refusals(log, metrics);
   const limiter = new RateLimiter(opts.rateLimit);
+  const admission = new Admission({ pendingPerSource: opts.pendingPerSource, connectRate: opts.connectRate });
+  metrics.bounded("pending_sources", () => admission.pendingSources());
+  metrics.bounded("connect_rate_sources", () => admission.rateSources());
+  const deviceConnects = new DeviceConnects(opts.deviceConnectRate);
+  metrics.bounded("device_connect_budgets", () => deviceConnects.size());
+  /** Connections not yet past CONNACK, and how to give their source's place back. */
+  const pending = new WeakMap<Client, () => void>();
   const queueLimit = (clientId: string) => (identities.isServiceClientId(clientId) ? opts.serviceQueueLimit : opts.offlineQueueLimit);
 
   const policy: BrokerPolicy = {
-    connect: createConnectPolicy({ authenticate: opts.authenticate, identities, refusals }),
+    connect: createConnectPolicy({ authenticate: opts.authenticate, identities, refusals, deviceConnects, now }),
     publish: createPublishPolicy({ identities, refusals, limiter, maxPacketBytes: opts.maxPacketBytes, now, accepted: metrics.published }),
     subscribe: createSubscribePolicy({ identities, refusals }),
   };
@@ -51,6 +62,7 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
       // a subscriber whose socket stays full this long is dropped, so it cannot
       // hold up delivery to everyone else behind it
       drainTimeout: opts.drainTimeoutMs,
+      connectTimeout: opts.connectTimeoutMs,
       // aedes lets only `concurrency` publishes be in delivery at once (default 100), and a delivery
       // to a subscriber ends a turn later (setImmediate): a busy turn of 50 ms then caps the whole
       // broker near 2,000 messages/s, alarms and acks alike, and under a storm the devices'
@@ -75,21 +87,48 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
     identities.registered(client);
     if (identities.get(client)?.role === "service") waitForDrainWithin(client, opts.serviceDrainTimeoutMs);
   });
+  broker.on("clientReady", (client) => pending.get(client)?.());
   broker.on("clientDisconnect", (client) => identities.unregistered(client));
-  // socket resets, keepalive timeouts, refused publishes (already logged): routine
-  broker.on("clientError", (client, err) => log.debug({ ...identities.subject(client), err: err.message }, "mqtt client error"));
-  broker.on("connectionError", (_client, err) => log.debug({ err: err.message }, "mqtt connection error"));
+  // a CONNECT that never came and bytes that are no MQTT are refusals, logged and counted like the
+  // others; socket resets, keepalive timeouts and the policies' own refusals (already counted) are routine
+  const onConnectionError = (client: Client, err: Error) => {
+    const kind = isPolicyRefusal(err) ? "other" : connectionErrorKind(err);
+    if (kind === "connect_timeout") {
+      refusals.record({}, { code: ErrorCodes.MQTT_CONNECT_TIMEOUT, reason: "no CONNECT in time", details: { timeoutMs: opts.connectTimeoutMs } }, remoteAddressOf(client));
+    } else if (kind === "protocol") {
+      refusals.closing(client, identities.subject(client), { code: ErrorCodes.MQTT_MALFORMED, reason: "not an MQTT 3.1.1 packet", details: { err: err.message } });
+    } else {
+      log.debug({ ...identities.subject(client), err: err.message }, "mqtt connection error");
+    }
+  };
+  broker.on("clientError", onConnectionError);
+  broker.on("connectionError", onConnectionError);
   // an "error" event without a listener would take the whole process down
   // (aedes' typings list no "error" overload, hence the upcast)
   const emitter: EventEmitter = broker;
   emitter.on("error", (err: Error) => log.error({ err }, "aedes error"));
 
-  const sweeper = setInterval(() => limiter.sweep(now()), RATE_SWEEP_MS);
+  const sweeper = setInterval(() => {
+    limiter.sweep(now());
+    admission.sweep(now());
+    deviceConnects.sweep(now());
+  }, RATE_SWEEP_MS);
   sweeper.unref();
 
   // every listener's connections come in here: a TCP or TLS socket, or a WebSocket's byte stream
   const admit = (conn: Duplex, req?: IncomingMessage) => {
+    const address = req?.socket.remoteAddress ?? (conn as { remoteAddress?: string }).remoteAddress;
+    const place = admission.admit(address, now());
+    if (!place.ok) {
+      const reason = place.over === "pending" ? "too many connections from this address waiting for CONNACK" : "new connections from this address over the rate";
+      refusals.record({}, { code: ErrorCodes.MQTT_CONNECTION_LIMIT, reason, details: { limit: place.limit } }, place.source);
+      conn.on("error", () => undefined);
+      conn.destroy();
+      return;
+    }
     const client = broker.handle(conn, req);
+    pending.set(client, place.release);
+    conn.once("close", place.release);
     const tooLarge = (bytes: number | undefined) =>
       refusals.closing(client, identities.subject(client), {
         code: ErrorCodes.MQTT_PACKET_TOO_LARGE,

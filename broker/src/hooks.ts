@@ -41,6 +41,13 @@ function forgetConnectBytes(packet: ConnectPacket): void {
   if (will && Buffer.isBuffer(will.payload)) will.payload = ownBytes(will.payload);
 }
 
+/** Errors a hook hands aedes to close a connection: logged and counted where the policy decided. */
+const policyRefusals = new WeakSet<Error>();
+
+export function isPolicyRefusal(err: Error): boolean {
+  return policyRefusals.has(err);
+}
+
 /** `onBug` hears about policy code that threw; the hook has already refused. */
 export function toAedesHooks(policy: BrokerPolicy, onBug: (err: unknown, hook: keyof Hooks) => void): Hooks {
   return {
@@ -66,7 +73,10 @@ export function toAedesHooks(policy: BrokerPolicy, onBug: (err: unknown, hook: k
         onBug(err, "authorizePublish");
       }
       // an error makes aedes close the connection: MQTT 3.1.1 has no negative PUBACK
-      done(allowed ? null : new Error("publish refused"));
+      if (allowed) return done(null);
+      const refused = new Error("publish refused");
+      policyRefusals.add(refused);
+      done(refused);
     },
     authorizeSubscribe(client, subscription, done) {
       let allowed = false;

@@ -26,6 +26,10 @@ export interface ResolvedOptions {
   readonly wssPort?: number | undefined;
   readonly tls?: Readonly<{ cert: string; key: string }> | undefined;
   readonly handshakeTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly pendingPerSource: number;
+  readonly connectRate: Readonly<RateLimit>;
+  readonly deviceConnectRate: Readonly<RateLimit>;
 }
 
 const numbers = z.object({
@@ -49,6 +53,18 @@ const numbers = z.object({
   tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
   // long enough for a slow link's handshake; short enough that idle half-opens do not pile up
   handshakeTimeoutMs: z.number().int().positive().default(10_000),
+  // a device's CONNECT follows its TCP handshake at once; a socket silent this long holds a
+  // descriptor for nothing
+  connectTimeoutMs: z.number().int().positive().default(10_000),
+  // a community behind one address reconnecting at once after a restart (5,000 households) fits
+  pendingPerSource: z.number().int().positive().default(5_000),
+  connectRate: z
+    .object({ perSecond: z.number().positive(), burst: z.number().min(1) })
+    .default({ perSecond: 500, burst: 5_000 }),
+  // a device reconnects after a restart or a lost link, not several times a second
+  deviceConnectRate: z
+    .object({ perSecond: z.number().positive(), burst: z.number().min(1) })
+    .default({ perSecond: 1, burst: 10 }),
 }).refine((o) => o.tls !== undefined || (o.tlsPort === undefined && o.wssPort === undefined), {
   message: "tlsPort and wssPort need tls: {cert, key}",
   path: ["tls"],
@@ -69,10 +85,16 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     wssPort: options.wssPort,
     tls: options.tls,
     handshakeTimeoutMs: options.handshakeTimeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    pendingPerSource: options.pendingPerSource,
+    connectRate: options.connectRate,
+    deviceConnectRate: options.deviceConnectRate,
   });
   return Object.freeze({
     ...checked,
     rateLimit: Object.freeze(checked.rateLimit),
+    connectRate: Object.freeze(checked.connectRate),
+    deviceConnectRate: Object.freeze(checked.deviceConnectRate),
     tls: checked.tls && Object.freeze(checked.tls),
     authenticate: options.authenticate,
     logger: options.logger,

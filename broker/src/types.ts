@@ -81,6 +81,14 @@ export interface BrokerOptions {
    * (2 s, 4 s, …) for the device. Default 100,000 (~100 MB at worst).
    */
   serviceQueueLimit?: number;
+  /** A connection that has not sent CONNECT by then is closed; default 10,000 ms. */
+  connectTimeoutMs?: number;
+  /** Connections from one source address (IPv6: its /64) open and not yet past CONNACK; more are closed at accept. Default 5,000. */
+  pendingPerSource?: number;
+  /** New connections from one source address, as a token bucket; beyond it they are closed at accept. Default 500/s, burst 5,000. */
+  connectRate?: RateLimit;
+  /** Logins of one device id (right credentials only), as a token bucket; beyond it CONNACK 3. Default 1/s, burst 10. */
+  deviceConnectRate?: RateLimit;
 }
 
 /** Where the broker listens. */

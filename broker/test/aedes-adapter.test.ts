@@ -2,12 +2,12 @@
  * The library behaviour that src/aedes-adapter.ts relies on, checked against a real aedes instance
  * on a real TCP socket: when an upgrade of aedes or aedes-persistence changes it, this fails first.
  */
-import { createServer, type AddressInfo, type Server } from "node:net";
+import { connect as netConnect, createServer, type AddressInfo, type Server } from "node:net";
 import { Aedes, type AedesOptions, type Client } from "aedes";
 import memory from "aedes-persistence";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { AedesPacket, PERSISTENCE_METHODS, memoryPersistenceWith, replaceWaitForDrain, type DrainCallback, type PersistenceMethods } from "../src/aedes-adapter";
+import { AedesPacket, PERSISTENCE_METHODS, connectionErrorKind, memoryPersistenceWith, replaceWaitForDrain, type DrainCallback, type PersistenceMethods } from "../src/aedes-adapter";
 import { boundedMemoryPersistence } from "../src/offline-queue";
 
 const open: Array<() => Promise<void>> = [];
@@ -119,5 +119,42 @@ describe("aedes-persistence: the memory store's methods aedes calls promise-styl
       expect(names, name).toContain(name);
     }
     expect(calls.filter((c) => c.callback)).toEqual([]);
+  });
+});
+
+describe("aedes: the errors that end a connection", () => {
+  /** Opens a raw socket, writes `bytes` (if any), and resolves with the error aedes reports for it. */
+  async function errorFor(opts: AedesOptions, bytes: Buffer | null): Promise<Error> {
+    const { aedes, url } = await startAedes(opts);
+    const reported = new Promise<Error>((resolve) => {
+      aedes.once("connectionError", (_c, err) => resolve(err));
+      aedes.once("clientError", (_c, err) => resolve(err));
+    });
+    const socket = netConnect({ port: Number(new URL(url).port), host: "127.0.0.1" });
+    socket.on("error", () => undefined);
+    open.push(async () => void socket.destroy());
+    if (bytes) socket.write(bytes);
+    return reported;
+  }
+
+  it("names a CONNECT that never came by a message of its own", async () => {
+    const err = await errorFor({ connectTimeout: 100 }, null);
+    expect(connectionErrorKind(err)).toBe("connect_timeout");
+  });
+
+  it("reports bytes mqtt-packet refuses with no errno code and no return code", async () => {
+    // a CONNECT (type 1) with the reserved flag bits set [MQTT-2.2.2-2]
+    const err = await errorFor({}, Buffer.from([0x1f, 0x00]));
+    expect(connectionErrorKind(err)).toBe("protocol");
+  });
+
+  it("reports a first packet that is not CONNECT the same way [MQTT-3.1.0-1]", async () => {
+    const err = await errorFor({}, Buffer.from([0xc0, 0x00])); // PINGREQ
+    expect(connectionErrorKind(err)).toBe("protocol");
+  });
+
+  it("gives a socket's own failure its errno code", () => {
+    expect(connectionErrorKind(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }))).toBe("other");
+    expect(connectionErrorKind(new Error("keep alive timeout"))).toBe("other");
   });
 });

@@ -78,6 +78,29 @@ function beep(): void {
   });
 }
 
+/**
+ * A technical alert's sound: two soft, low sine notes, once per new fault, never repeated. A device
+ * that needs a visit is not an emergency: the alarm's square-wave beeps stay the loudest thing here.
+ */
+export function chime(): void {
+  // counted whether or not the browser lets it be heard, like body[data-sound] for the alarm
+  document.body.dataset.chimes = String(Number(document.body.dataset.chimes ?? 0) + 1);
+  const a = ctx();
+  if (!a || a.state !== "running") return;
+  [523, 392].forEach((freq, i) => {
+    const osc = a.createOscillator();
+    const gain = a.createGain();
+    osc.frequency.value = freq;
+    osc.type = "sine";
+    const at = a.currentTime + i * 0.35;
+    gain.gain.setValueAtTime(0.06, at);
+    gain.gain.exponentialRampToValueAtTime(0.001, at + 0.6);
+    osc.connect(gain).connect(a.destination);
+    osc.start(at);
+    osc.stop(at + 0.62);
+  });
+}
+
 /** A click or key press unlocks audio for the rest of the shift (browsers allow resume() only then). */
 export function enableSound(): void {
   void ctx()?.resume().then(setAudioState).catch(() => undefined);

@@ -4,24 +4,30 @@
  * page while an alert is unclaimed.
  */
 import "./style.css";
-import { countAlerts, setAlarm } from "./alarm";
+import { chime, countAlerts, setAlarm } from "./alarm";
 import { api, setUnauthorizedHandler } from "./api";
 import { mount } from "./dom";
 import { onLangChange, t } from "./i18n";
 import { askNotificationPermission, notifyNewAlarms } from "./desktop-notify";
+import { districtAlarmCounts, isDistrictOfficer, loadEscalations, noteEscalations, onEscalationsChange } from "./escalations";
 import { isOnline, onStatus, startLive, stopLive } from "./live";
 import { installShortcuts } from "./shortcuts";
 import { store, type Change } from "./store";
 import { toast } from "./toast";
 import type { Me } from "./types";
+import { adminView } from "./views/admin-shell";
 import { alertPage } from "./views/alert-page";
 import { buildingsView } from "./views/buildings";
 import { devicesView } from "./views/devices";
+import { districtView } from "./views/district";
+import { drillListView } from "./views/drill-list";
+import { drillReportView } from "./views/drill-report";
 import { historyView } from "./views/history";
 import { loginView } from "./views/login";
 import { queueView } from "./views/queue";
 import { reportView } from "./views/report";
 import { shell, type Shell } from "./views/shell";
+import { technicalView } from "./views/technical";
 import type { View, ViewContext } from "./views/view";
 
 const root = document.getElementById("app")!;
@@ -32,7 +38,9 @@ let uninstallKeys: (() => void) | null = null;
 function route(ctx: ViewContext): void {
   if (!frame) return;
   const [path = "", qs = ""] = location.hash.replace(/^#\/?/, "").split("?");
-  const [name = "queue", arg] = path.split("/");
+  // a district officer lands on the district page; everyone else on the queue
+  const home = isDistrictOfficer(ctx.me) ? "district" : "queue";
+  const [name = home, arg] = (path || home).split("/");
   const params = new URLSearchParams(qs);
   view?.destroy?.();
   const id = Number(arg);
@@ -41,15 +49,27 @@ function route(ctx: ViewContext): void {
     : name === "devices" ? devicesView()
     : name === "buildings" ? buildingsView(ctx)
     : name === "history" ? historyView(ctx, params)
+    : name === "admin" || name.startsWith("admin-") ? adminView(ctx, name, params)
+    : name === "district" ? districtView(ctx)
+    : name === "drills" ? (id ? drillReportView(ctx, id) : drillListView(ctx))
+    : name === "technical" ? technicalView(ctx)
     : queueView(ctx);
-  frame.setRoute(name === "alert" || name === "report" ? "queue" : name);
+  frame.setRoute(name === "alert" || name === "report" ? "queue" : name.startsWith("admin") ? "admin" : name);
   mount(frame.main, view.el);
   view.setLive?.(isOnline());
   window.scrollTo(0, 0);
 }
 
+/** A district officer's alarm sounds for escalated alarms only; everyone else's for every unclaimed alarm. */
+const alarmCounts = () => (ctx && isDistrictOfficer(ctx.me) ? districtAlarmCounts(store.queue()) : countAlerts(store.queue()));
+
 function onStoreChange(c: Change): void {
-  setAlarm(countAlerts(store.queue()));
+  noteEscalations(c);
+  // after a snapshot the escalations before it are not replayed: the district dashboard lists them
+  if (c.full && ctx && isDistrictOfficer(ctx.me)) void loadEscalations(store.alerts);
+  setAlarm(alarmCounts());
+  // a new technical alert: one soft chime, from any page (replayed events after a reconnect are old news)
+  if (c.events.some((e) => e.type === "fault.raised" && Date.now() - e.ts < 60_000)) chime();
   frame?.update(c.events.some((e) => e.type === "device.status"));
   view?.update?.(c);
   if (ctx) notifyNewAlarms(c, ctx.go);
@@ -83,6 +103,7 @@ function showLogin(): void {
 }
 
 store.subscribe(onStoreChange);
+onEscalationsChange(() => ctx && setAlarm(alarmCounts()));
 window.addEventListener("hashchange", () => ctx && route(ctx));
 onStatus((s, since) => {
   frame?.setLive(s, since);

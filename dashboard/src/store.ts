@@ -77,6 +77,7 @@ class Store {
     this.alerts.clear();
     this.notes.clear();
     for (const a of s.alerts) this.alerts.set(a.id, a);
+    for (const n of s.notifications ?? []) this.note(n);
     this.lastN = s.n;
     this.sorted = null;
     this.full = true;
@@ -88,15 +89,17 @@ class Store {
     if (e.n <= this.lastN) return;
     this.lastN = e.n;
     if (e.alert) this.put(e.alert);
-    const n = e.notification;
-    if (n && this.alerts.has(n.alertId)) {
-      let m = this.notes.get(n.alertId);
-      if (!m) this.notes.set(n.alertId, (m = new Map()));
-      m.set(n.id, n);
-      this.dirty.add(n.alertId);
-    }
+    if (e.notification) this.note(e.notification);
     this.pending.push(e);
     this.schedule();
+  }
+
+  private note(n: NotificationView): void {
+    if (!this.alerts.has(n.alertId)) return;
+    let m = this.notes.get(n.alertId);
+    if (!m) this.notes.set(n.alertId, (m = new Map()));
+    m.set(n.id, n);
+    this.dirty.add(n.alertId);
   }
 
   /** An action's HTTP answer: shown at once, without waiting for its event. */

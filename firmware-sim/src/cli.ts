@@ -4,11 +4,12 @@
  */
 import { langFrom, messages } from "./cli/messages";
 import { runPress } from "./cli/press-command";
+import { runFleetCommand } from "./fleet/fleet-command";
 import { EXIT, UsageError } from "./cli/usage";
 import { runStb } from "./cli/stb-command";
 import { runPhoneNetwork } from "./phone-network/main";
 
-const commands = { press: runPress, "phone-network": runPhoneNetwork, stb: runStb } as const;
+const commands = { press: runPress, "phone-network": runPhoneNetwork, stb: runStb, fleet: runFleetCommand } as const;
 
 /** --lang is applied here, so it may stand anywhere on the line. */
 function withoutLang(argv: string[]): string[] {

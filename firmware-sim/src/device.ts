@@ -32,6 +32,9 @@ export interface SimDeviceOptions {
   battery?: number;
   power?: "mains" | "battery";
   fw?: string;
+  /** What the emulated self-test finds when `cmd selftest` asks (default "ok"), and what it says failed. */
+  selftest?: "ok" | "failed";
+  selftestDetail?: string;
   /** Source IP of the TCP connection, for fleets larger than one address allows (mqtt:// and mqtts://). */
   localAddress?: string;
   /** PEM certificate(s) to trust for mqtts:// and wss://, e.g. the broker's self-signed one. */
@@ -77,7 +80,13 @@ export interface SimDevice extends EventEmitter<SimDeviceEvents> {
   readonly lastSeq: number;
   readonly pending: readonly AlarmPayload[];
   readonly statePath: string | undefined;
+  /** The keepalive of the current connection (a `cmd config keepaliveS` applies from the next one). */
+  readonly keepaliveS: number;
   press(opts?: PressOptions): { seq: number };
+  /** A new battery level, reported at once in a fresh `status` (and in every later one). */
+  reportBattery(percent: number): void;
+  /** What the next self-tests find. */
+  setSelftestResult(result: "ok" | "failed", detail?: string): void;
   /** Publishes a signal that is not an alarm (topic `event`, QoS 1, never retained); mqtt.js holds it while offline. */
   sendEvent(event: DeviceEvent): void;
   waitForAck(seq: number, state?: AckState, timeoutMs?: number): Promise<AckPayload>;
@@ -101,6 +110,8 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
   readonly #acks = new AckWaiters();
   readonly #reconnect: Readonly<BackoffPolicy>;
   readonly #status: StatusPayload;
+  #selftest: { result: "ok" | "failed"; detail: string | undefined };
+  #keepaliveS: number;
   #ready = false;
   #stopped = false;
   #failures = 0;
@@ -113,6 +124,8 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
     this.id = opts.id;
     this.#log = (opts.logger ?? pino({ level: "silent" })).child({ device: this.id });
     this.#status = { online: true, battery: opts.battery ?? 100, fw: opts.fw ?? DEFAULT_FW, power: opts.power ?? "mains" };
+    this.#selftest = { result: opts.selftest ?? "ok", detail: opts.selftestDetail };
+    this.#keepaliveS = opts.keepaliveS ?? 60;
     this.#reconnect = { ...RECONNECT, baseMs: opts.reconnectBaseMs ?? RECONNECT.baseMs, jitterMs: opts.reconnectJitterMs ?? RECONNECT.jitterMs };
     const store = opts.stateDir ? fileStateStore(opts.stateDir, this.id) : memoryStateStore();
     this.statePath = store.path;
@@ -150,6 +163,19 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
 
   get pending(): readonly AlarmPayload[] {
     return this.#queue.pending;
+  }
+
+  get keepaliveS(): number {
+    return this.#keepaliveS;
+  }
+
+  reportBattery(percent: number): void {
+    this.#status.battery = percent;
+    if (this.#client.connected) this.#publishStatus();
+  }
+
+  setSelftestResult(result: "ok" | "failed", detail?: string): void {
+    this.#selftest = { result, detail };
   }
 
   press(opts: PressOptions = {}): { seq: number } {
@@ -225,6 +251,7 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
   /** Status on every connect, then own `ack` and `cmd` (QoS 1), then the pending queue (docs/device-protocol.md). */
   async #onConnect(): Promise<void> {
     this.#failures = 0;
+    this.#keepaliveS = this.#client.options.keepalive ?? this.#keepaliveS;
     this.#log.debug("connected");
     this.#publishStatus();
     try {
@@ -240,8 +267,9 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
     this.emit("connect");
   }
 
-  #publishStatus(): void {
-    this.#client.publish(topics.status(this.id), JSON.stringify(this.#status), { qos: 1, retain: true }, (err) => {
+  /** `extra`: a self-test's result, carried by the status that answers `cmd selftest` only. */
+  #publishStatus(extra: Partial<StatusPayload> = {}): void {
+    this.#client.publish(topics.status(this.id), JSON.stringify({ ...this.#status, ...extra }), { qos: 1, retain: true }, (err) => {
       if (err) this.#log.warn({ err }, "status publish failed");
     });
   }
@@ -274,7 +302,9 @@ class SimDeviceImpl extends EventEmitter<SimDeviceEvents> implements SimDevice {
       // MQTT fixes keepalive in CONNECT, so the new heartbeat starts with the next connection.
       this.#client.options.keepalive = cmd.keepaliveS;
     } else if (cmd.type === "selftest") {
-      this.#publishStatus(); // the self-test result is a fresh status
+      // the self-test's result is a fresh status (protocol v1.2: `selftest`, and `detail` on a failure)
+      const { result, detail } = this.#selftest;
+      this.#publishStatus({ selftest: result, ...(result === "failed" && detail ? { detail } : {}) });
     }
   }
 

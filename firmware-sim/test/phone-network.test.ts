@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import twilio from "twilio";
 import { createTwilioClient } from "../../gateway/src/notify/twilio-client";
@@ -212,5 +213,16 @@ describe("phone network via the real twilio SDK", () => {
     expect(await res.json()).toMatchObject({ code: 20404, status: 404 });
     const err = await rejection(client.messages.create({ to: "+8613800138000", from: FROM, body: "" }));
     expect(err.code).toBe(21602);
+  });
+
+  it("serves its phones panel only to an address or localhost in the Host header (421 for a rebound domain name)", async () => {
+    const get = (host: string) => new Promise<number>((resolve, reject) => {
+      const req = request(`${net.url}/phones.json`, { headers: { host } }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+      req.on("error", reject);
+      req.end();
+    });
+    const port = new URL(net.url).port;
+    expect(await get(`attacker.example:${port}`)).toBe(421);
+    expect(await get(`127.0.0.1:${port}`)).toBe(200);
   });
 });

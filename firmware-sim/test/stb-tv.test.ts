@@ -1,4 +1,5 @@
 /** The TV page's server: what it serves, and how it answers keys it cannot take. */
+import { request } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSetTopBox, type SetTopBox } from "../src/stb/set-top-box";
 
@@ -43,4 +44,25 @@ it("refuses keys it does not know, bodies that are not JSON, other content types
     expect((await res.json()).error.code).toBe(code);
   }
   expect(box.state().mode).toBe("idle");
+});
+
+/** A GET with the Host header a browser would send after a rebinding attack (fetch may not set Host). */
+function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+it("answers only to an address or localhost in the Host header: a rebound domain name gets 421", async () => {
+  const port = new URL(box.url).port;
+  const refused = await getWithHost(new URL("/state.json", box.url).href, `attacker.example:${port}`);
+  expect(refused.status).toBe(421);
+  expect(JSON.parse(refused.body).error.code).toBe("SIM_TV_BAD_HOST");
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) expect((await getWithHost(new URL("/state.json", box.url).href, host)).status).toBe(200);
 });

@@ -15,6 +15,7 @@ const envSchema = z.object({
   HK_HOST: z.string().min(1).default("127.0.0.1"),
   HK_DATA_DIR: z.string().min(1).default("./data"),
   HK_ADMIN_TOKEN: z.string().min(16, "HK_ADMIN_TOKEN must be at least 16 characters").optional(),
+  HK_DOOR_CODE_KEY: z.string().refine((v) => Buffer.from(v, "base64").length === 32, "HK_DOOR_CODE_KEY must be 32 bytes in base64 (openssl rand -base64 32)").optional(),
   HK_PUBLIC_URL: z.url().optional(),
   HK_MQTT_URL: z.url().optional(),
   // the embedded broker's optional device listeners; unset or empty: off
@@ -23,6 +24,13 @@ const envSchema = z.object({
   HK_MQTT_WSS_PORT: z.preprocess((v) => (v === "" ? undefined : v), port.optional()),
   HK_TLS_CERT: z.string().min(1).optional(),
   HK_TLS_KEY: z.string().min(1).optional(),
+  // what one source address may cost the embedded broker before it logs in (docs/security.md)
+  HK_MQTT_CONNECT_TIMEOUT_S: z.coerce.number().min(0.1).max(300).default(10),
+  HK_MQTT_PENDING_PER_SOURCE: z.coerce.number().int().min(1).default(5_000),
+  HK_MQTT_CONNECTS_PER_S: z.coerce.number().positive().default(500),
+  HK_MQTT_CONNECTS_BURST: z.coerce.number().int().min(1).default(5_000),
+  HK_MQTT_DEVICE_CONNECTS_PER_S: z.coerce.number().positive().default(1),
+  HK_MQTT_DEVICE_CONNECTS_BURST: z.coerce.number().int().min(1).default(10),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
@@ -62,6 +70,8 @@ export interface Config {
   host: string;
   dataDir: string;
   adminToken: string | undefined;
+  /** The key that seals door codes (base64, 32 bytes); unset: `door-code.key` in the data directory. */
+  doorCodeKey: string | undefined;
   publicUrl: string | undefined;
   mqttUrl: string | undefined;
   /**
@@ -69,6 +79,18 @@ export interface Config {
    * text of HK_TLS_CERT / HK_TLS_KEY for the TLS ones. Spread into the broker's options.
    */
   mqttListeners: Readonly<{ tlsPort?: number; wsPort?: number; wssPort?: number; tls?: Readonly<{ cert: string; key: string }> }>;
+  /**
+   * What one source address (IPv6: its /64) may cost the embedded broker before it logs in (the
+   * CONNECT timeout, connections open and not yet past CONNACK, new connections a second), and how
+   * often one device id may log in. Spread into the broker's options.
+   */
+  mqttLimits: Readonly<{
+    connectTimeoutMs: number;
+    pendingPerSource: number;
+    connectRate: Readonly<{ perSecond: number; burst: number }>;
+    /** Logins of one device id with the right secret (a device reconnecting in a loop). */
+    deviceConnectRate: Readonly<{ perSecond: number; burst: number }>;
+  }>;
   /** HK_TLS_CERT's path: a device trusts a self-signed certificate by being given this file. */
   tlsCertFile: string | undefined;
   twilio: { accountSid: string; authToken: string; from: string; apiUrl: string | undefined } | undefined;
@@ -122,9 +144,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     host: e.HK_HOST,
     dataDir: e.HK_DATA_DIR,
     adminToken: e.HK_ADMIN_TOKEN,
+    doorCodeKey: e.HK_DOOR_CODE_KEY,
     publicUrl: e.HK_PUBLIC_URL,
     mqttUrl: e.HK_MQTT_URL,
     mqttListeners: mqttListenersOf(e),
+    mqttLimits: Object.freeze({
+      connectTimeoutMs: Math.round(e.HK_MQTT_CONNECT_TIMEOUT_S * 1000),
+      pendingPerSource: e.HK_MQTT_PENDING_PER_SOURCE,
+      connectRate: Object.freeze({ perSecond: e.HK_MQTT_CONNECTS_PER_S, burst: e.HK_MQTT_CONNECTS_BURST }),
+      deviceConnectRate: Object.freeze({ perSecond: e.HK_MQTT_DEVICE_CONNECTS_PER_S, burst: e.HK_MQTT_DEVICE_CONNECTS_BURST }),
+    }),
     tlsCertFile: e.HK_TLS_CERT,
     twilio: e.TWILIO_ACCOUNT_SID
       ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: senders!.calls[0]!, apiUrl: e.HK_TWILIO_API_URL }

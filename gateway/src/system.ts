@@ -14,13 +14,16 @@ import type { Effects } from "./alerts/effects";
 import { ensureAdminToken } from "./admin-token";
 import type { Config } from "./config";
 import { ConsoleHub } from "./console/console-hub";
+import { startEscalationLoop } from "./district/escalation-loop";
 import { openDb } from "./db/open";
 import { seedDemo, type DemoInfo } from "./demo/seed";
 import { ConnectAuth, type ConnectDecision } from "./devices/connect-auth";
 import { DeviceRegistry } from "./devices/device-registry";
 import { HashPool } from "./devices/hash-pool";
-import { adminTokenCheck } from "./http/auth";
+import { rotatableAdminToken } from "./admin-token-rotation";
 import { buildApp, type DeclaredRoute } from "./http/build-app";
+import { DoorCodeCipher } from "./board/door-code-cipher";
+import { sealClearDoorCodes } from "./board/door-code";
 import { LoginGuard } from "./http/login-guard";
 import { Ingest } from "./ingest/ingest";
 import { MqttLink } from "./ingest/mqtt-link";
@@ -34,6 +37,7 @@ import type { PhoneChannel } from "./notify/phone-channel";
 import type { PhoneStatus } from "./notify/phone-health";
 import { EMULATOR_FROM, startPhone } from "./notify/phone-setup";
 import { storeCallControl } from "./notify/call-control";
+import { armAfterRestart } from "./supervision/silence-flow";
 import { walFsyncHistogram } from "./ingest/loop-delay";
 import { startCheckpointer } from "./store/checkpointer";
 import { HouseholdDirectory } from "./store/household-info";
@@ -171,6 +175,8 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
         host: config.host, port: config.mqttPort, servicePort: 0, logger: logger.child({ part: "broker" }),
         // the optional TLS and WebSocket device listeners (tlsPort, wsPort, wssPort, tls)
         ...config.mqttListeners,
+        // what one source address may cost before it logs in (connect timeout, pending, new per second)
+        ...config.mqttLimits,
         authenticate: async (credentials: Credentials): Promise<ConnectDecision> => {
           const { clientId, username, password } = credentials;
           if (username === service.username) return password?.toString() === service.password ? { role: "service", name: clientId } : null;
@@ -214,11 +220,14 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     // 5. HTTP (its URL is the webhooks' base unless HK_PUBLIC_URL says otherwise)
     const twilioCfg = { authToken: phone.authToken, publicUrl: config.publicUrl ?? "" };
     const loginGuard = new LoginGuard();
+    const doorCodes = DoorCodeCipher.load(config.dataDir, config.doorCodeKey);
+    const sealed = sealClearDoorCodes(db, doorCodes);
+    if (sealed) logger.info({ sealed }, "door codes stored in clear were sealed");
     bounded.track("login_failures", () => loginGuard.size());
     const { app, routes } = await buildApp({
-      ctx, hub, metrics, logger, now, dispatch, adminToken: adminTokenCheck(token.digest), loginGuard, trustProxy: config.trustProxy, hashes,
+      ctx, hub, metrics, logger, now, dispatch, ...rotatableAdminToken(db, config.dataDir, config.adminToken, token.digest), loginGuard, trustProxy: config.trustProxy, hashes,
       health: { broker: () => (broker ? broker.isRunning() : true) && Boolean(link?.connected), database: () => db.$client.open, workers: () => Boolean(worker?.isRunning), phone: () => phone.health.status() },
-      phonesPanelUrl: phone.network?.url ?? null, deviceMqttUrl: deviceUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics,
+      phonesPanelUrl: phone.network?.url ?? null, deviceMqttUrl: deviceUrl, disconnectDevice: (id) => broker?.disconnectDevice(id), metricsEnabled: config.metrics, doorCodes,
       dashboardDir: opts.dashboardDir ?? DASHBOARD_DIR, twilio: twilioCfg, wakeOutbox: () => worker?.wake(), outbox: () => worker?.status() ?? null,
     });
     await app.listen({ host: config.host, port: config.httpPort });
@@ -236,7 +245,10 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     twilioCfg.publicUrl = config.publicUrl ?? httpUrl;
     phone.setWebhookBase?.(twilioCfg.publicUrl);
 
-    // 6. outbox worker
+    // 6. outbox worker; first, every device last known online must be heard from again within its
+    // window (no Last Will comes for one that died while the gateway was down)
+    const rearmed = armAfterRestart(ctx, now());
+    if (rearmed > 0) logger.info({ devices: rearmed }, "supervision: devices last known online must reconnect within their window");
     worker = new OutboxWorker({
       ctx, channel: phone.channel, logger: outboxLog, metrics, now, dispatch, turnEnd, publicUrl: twilioCfg.publicUrl, provider: phone.health,
       rates: { ...config.rates, ...opts.rates }, ...(opts.loopUtilization ? { loopUtilization: opts.loopUtilization } : {}),
@@ -244,6 +256,9 @@ export async function startSystem(config: Readonly<Config>, opts: SystemOptions 
     });
     worker.start();
     closers.push(["outbox", () => worker!.stop()]);
+    // the district tier's timer: unclaimed alarms go up to the district console (also those due while stopped)
+    const escalations = startEscalationLoop({ ctx, hub, now, dispatch, logger: logger.child({ part: "district" }) });
+    closers.push(["district escalation", () => escalations.close()]);
 
     // 7. demo community on an empty database
     const demo = config.demo ? await seedDemo(ctx, config.dataDir, deviceUrl, now(), hashes.derive) : null;

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { alertViewSchema, deviceStatusViewSchema, notificationViewSchema, tvMessageViewSchema } from "./domain";
 import { countTextSchema, idSchema } from "./ids";
+import { faultViewSchema } from "./supervision";
 
 export const consoleEventTypes = [
   "alert.created", "alert.pressed", "alert.cancel_requested", "alert.acknowledged", "alert.dispatched",
@@ -14,6 +15,10 @@ export const consoleEventTypes = [
   "alert.going", "alert.overdue", "alert.reopened",
   // a note added to an alert (the service queue's log); a message sent to a set-top box, and its shown / dismissed reports
   "alert.noted", "tv_message.updated",
+  // still unclaimed after the district delay: up to the district command centre's console, with sound
+  "alert.escalated",
+  // a technical alert (device supervision): raised, acknowledged, cleared, or its grid workers' texts moved on
+  "fault.raised", "fault.acknowledged", "fault.cleared", "fault.updated",
 ] as const;
 export type ConsoleEventType = (typeof consoleEventTypes)[number];
 
@@ -27,6 +32,7 @@ export const consoleEventSchema = z.object({
   notification: notificationViewSchema.optional(),
   device: deviceStatusViewSchema.optional(),
   message: tvMessageViewSchema.optional(),
+  fault: faultViewSchema.optional(),
 });
 export type ConsoleEvent = z.infer<typeof consoleEventSchema>;
 
@@ -35,6 +41,8 @@ export const consoleSnapshotSchema = z.object({
   type: z.literal("snapshot"),
   n: z.number().int().nonnegative(),
   alerts: z.array(alertViewSchema),
+  /** The live alerts' notifications that try to reach a person (alarm texts, calls), so every card can say who was reached. */
+  notifications: z.array(notificationViewSchema).default([]),
 });
 export type ConsoleSnapshot = z.infer<typeof consoleSnapshotSchema>;
 

@@ -14,7 +14,7 @@ export const outcomes = ["real", "false_alarm", "test"] as const;
 export type Outcome = (typeof outcomes)[number];
 
 /** A contact's relation to the resident, as the console names it in both languages; other words are shown as written. */
-export const contactRelations = ["daughter", "son", "spouse", "sibling", "grandchild", "relative", "friend", "neighbour", "grid worker", "patrol", "supervisor", "carer"] as const;
+export const contactRelations = ["daughter", "son", "spouse", "sibling", "grandchild", "relative", "friend", "neighbour", "grid worker", "patrol", "supervisor", "carer", "volunteer"] as const;
 export type ContactRelation = (typeof contactRelations)[number];
 
 /** How the person on the way said so: a key press on the call, an SMS reply, the patrol's responder page. */
@@ -74,6 +74,10 @@ export const alertViewSchema = z.object({
   category: z.string().nullable(),
   /** A service request's answer-time target: first press + the category's targetS. */
   answerDueAt: z.number().int().nullable(),
+  /** Raised while its device or household was in maintenance: on the console only, nobody texted or called. */
+  maintenance: z.boolean(),
+  /** Raised while a drill ran in its community (the drill's id): the console badges it, the drill's report times it. */
+  drillId: idSchema.nullable(),
   address: addressSchema,
   residents: z.array(z.string()),
 });

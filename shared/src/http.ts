@@ -1,7 +1,8 @@
 /** HTTP API v1 bodies and queries. */
 import { z } from "zod";
-import { deviceIdSchema } from "./protocol";
+import { alarmKinds, deviceIdSchema } from "./protocol";
 import { alertStates, deviceTypes, languages, outcomes, serviceCategorySchema } from "./domain";
+import { ageSchema, boolTextSchema, contactRoles, countryCodeSchema, pageQuerySchema, phoneTextSchema } from "./registry";
 import { policySchema } from "./policy";
 import { boundedCountText, countTextSchema, idSchema as id, idTextSchema as idText, patchOf } from "./ids";
 
@@ -14,9 +15,13 @@ export const deviceIdParamSchema = z.object({ id: deviceIdSchema });
 
 export const createCommunitySchema = z.object({
   name,
-  supervisorPhone: phoneSchema.optional(),
+  /** Reads the phone numbers typed for this community and its households (138 0013 8000 → +86…). */
+  countryCode: countryCodeSchema.default("CN"),
+  /** The district above it (null: none). */
+  districtId: id.nullable().optional(),
+  supervisorPhone: phoneTextSchema.optional(),
   /** The community centre's number, shown as a call link to responders and dispatchers. */
-  phone: phoneSchema.optional(),
+  phone: phoneTextSchema.optional(),
   language: z.enum(languages).default("zh-CN"),
   policy: policySchema.partial().optional(),
 });
@@ -35,17 +40,19 @@ export const createHouseholdSchema = z.object({
 export const createResidentSchema = z.object({
   householdId: id,
   name,
+  age: ageSchema.optional(),
   language: z.enum(languages).default("zh-CN"),
   notes: z.string().max(1000).optional(),
-  phone: phoneSchema.optional(),
+  phone: phoneTextSchema.optional(),
   medical: z.string().max(1000).optional(),
   mobility: z.string().max(200).optional(),
 });
 export const createContactSchema = z.object({
   householdId: id,
   name,
-  phone: phoneSchema,
+  phone: phoneTextSchema,
   relation: z.string().trim().min(1).max(32),
+  role: z.enum(contactRoles).default("family"),
   priority: z.number().int().min(1).max(9),
   language: z.enum(languages).default("zh-CN"),
   /** Holds a key to the flat. */
@@ -67,21 +74,24 @@ export const patchSchemas = {
   contacts: patchOf(createContactSchema.omit({ householdId: true })),
 } as const;
 
+/** Every list pages (`limit`, `cursor`) and filters by its parent id. */
 export const listQuerySchemas = {
-  communities: z.object({}),
-  buildings: z.object({ communityId: idText.optional() }),
-  units: z.object({ buildingId: idText.optional() }),
-  households: z.object({ unitId: idText.optional() }),
-  residents: z.object({ householdId: idText.optional() }),
-  contacts: z.object({ householdId: idText.optional() }),
-  devices: z.object({ householdId: idText.optional() }),
+  communities: pageQuerySchema.extend({ districtId: idText.optional() }),
+  buildings: pageQuerySchema.extend({ communityId: idText.optional() }),
+  units: pageQuerySchema.extend({ buildingId: idText.optional() }),
+  households: pageQuerySchema.extend({ unitId: idText.optional(), buildingId: idText.optional(), communityId: idText.optional(), livesAlone: boolTextSchema.optional() }),
+  residents: pageQuerySchema.extend({ householdId: idText.optional() }),
+  contacts: pageQuerySchema.extend({ householdId: idText.optional(), role: z.enum(contactRoles).optional() }),
+  devices: pageQuerySchema.extend({ householdId: idText.optional() }),
 } as const;
 
-export const alertListQuerySchema = z.object({
+/** Newest first; `since` and `until` bound the first press (epoch ms, since inclusive, until exclusive). */
+export const alertListQuerySchema = pageQuerySchema.extend({
   state: z.enum(alertStates).optional(),
   communityId: idText.optional(),
+  kind: z.enum(alarmKinds).optional(),
   since: countTextSchema.optional(),
-  limit: boundedCountText(1, 1000).default(200),
+  until: countTextSchema.optional(),
 });
 
 export const actionBodySchema = z.object({ by: z.string().trim().min(1).max(64).optional(), note: z.string().max(1000).optional() }).default({});
@@ -115,7 +125,7 @@ const idList = z.array(id).max(1000).optional();
 export const createGridSchema = z.object({ communityId: id, name, buildingIds: idList, unitIds: idList, householdIds: idList });
 export const patchGridSchema = createGridSchema.omit({ communityId: true }).partial();
 export const gridListQuerySchema = z.object({ communityId: idText.optional() });
-export const createGridWorkerSchema = z.object({ name, phone: phoneSchema, language: z.enum(languages).default("zh-CN") });
+export const createGridWorkerSchema = z.object({ name, phone: phoneTextSchema, language: z.enum(languages).default("zh-CN") });
 
 /** A message for the TV of a household or of every household of a building. */
 export const tvMessageBodySchema = z.object({ text: z.string().trim().min(1).max(200) });

@@ -25,6 +25,8 @@ export const policySchema = z.object({
   maxRounds: z.number().int().min(1).max(20).default(5),
   /** A claimed or acknowledged alert with nobody on site this long comes back: console, claimer, cascade. */
   arrivalTimeoutS: z.number().int().min(10).max(7200).default(1200),
+  /** Still unclaimed (open) this long after the first press: the alert goes up to the district console, with sound. */
+  districtEscalationS: z.number().int().min(1).max(7200).default(180),
   /** The community's time zone (IANA): every time a person reads or hears is in it. */
   timeZone: z
     .string()
@@ -49,6 +51,32 @@ export const policySchema = z.object({
     wakingHours: dailyWindowSchema.default({ from: "07:00", to: "22:00" }),
     includeFamily: z.boolean().default(false),
   }).default({ spanH: 24, wakingHours: { from: "07:00", to: "22:00" }, includeFamily: false }),
+  /**
+   * Device supervision: the MQTT keepalive each device is given (`cmd config`, at most 2/3 of its
+   * window so the broker notices a dead link within it); a device offline for its window (its own
+   * `supervisionS`, else `windowS`; `closeWindowS` is the console's close watch) raises a technical
+   * alert; its grid workers are texted `smsAfterS` later unless it cleared or was acknowledged;
+   * a battery below `lowBatteryPct` percent is low.
+   */
+  supervision: z.object({
+    keepaliveS: z.number().int().min(1).max(3600).default(60),
+    windowS: z.number().int().min(1).max(86_400).default(90),
+    closeWindowS: z.number().int().min(1).max(3600).default(20),
+    smsAfterS: z.number().int().min(0).max(86_400).default(600),
+    lowBatteryPct: z.number().int().min(1).max(100).default(20),
+  }).default({ keepaliveS: 60, windowS: 90, closeWindowS: 20, smsAfterS: 600, lowBatteryPct: 20 }),
+  /**
+   * What a drill's report holds each alarm to, counted from the press: the device's ack and the
+   * alarm on the console (ms), the first call placed, someone claiming it (going, or a dispatcher's
+   * acknowledge), someone on site (s).
+   */
+  targets: z.object({
+    ackMs: z.number().int().min(1).max(60_000).default(1000),
+    consoleMs: z.number().int().min(1).max(60_000).default(1000),
+    firstCallS: z.number().int().min(1).max(3600).default(30),
+    claimS: z.number().int().min(1).max(7200).default(180),
+    arrivalS: z.number().int().min(1).max(86_400).default(900),
+  }).default({ ackMs: 1000, consoleMs: 1000, firstCallS: 30, claimS: 180, arrivalS: 900 }),
 });
 export type Policy = z.infer<typeof policySchema>;
 

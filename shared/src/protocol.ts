@@ -35,6 +35,9 @@ export const statusPayloadSchema = z.object({
   rssi: z.number().optional(),
   fw: z.string().max(32).optional(),
   power: z.enum(["mains", "battery"]).optional(),
+  /** The result of the self-test a `cmd selftest` asked for (v1.2 addition), and what failed. */
+  selftest: z.enum(["ok", "failed"]).optional(),
+  detail: z.string().max(100).optional(),
 });
 export type StatusPayload = z.infer<typeof statusPayloadSchema>;
 
@@ -49,7 +52,13 @@ export const ackPayloadSchema = z.object({
 export type AckPayload = z.infer<typeof ackPayloadSchema>;
 
 export const cmdPayloadSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("config"), keepaliveS: z.number().int().positive().optional(), cancelWindowS: z.number().int().nonnegative().optional() }),
+  z.object({
+    type: z.literal("config"),
+    keepaliveS: z.number().int().positive().optional(),
+    cancelWindowS: z.number().int().nonnegative().optional(),
+    /** The green key's menu: the community's service categories (v1.2 addition; set-top boxes). */
+    categories: z.array(z.object({ key: serviceCategoryKeySchema, nameZh: z.string().min(1).max(32), nameEn: z.string().min(1).max(64) })).min(1).max(12).optional(),
+  }),
   /** A message for the screen, shown until dismissed; `msgId` (v1 addition) comes back in `event shown` / `dismissed`. */
   z.object({ type: z.literal("display"), text: z.string().max(200), msgId: z.number().int().positive().optional(), from: z.string().max(64).optional() }),
   z.object({ type: z.literal("selftest") }),

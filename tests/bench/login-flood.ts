@@ -119,7 +119,9 @@ async function main(): Promise<void> {
       }
       const flood = await floodDone;
       // every alert closed, so the next phase's presses open new ones
-      for (const a of await api<{ id: number; state: string }[]>("GET", "/api/alerts?limit=1000")) {
+      const live: { id: number; state: string }[] = [];
+      for (const state of ["open", "acknowledged", "responding"]) live.push(...await api<{ id: number; state: string }[]>("GET", `/api/alerts?state=${state}&limit=500`));
+      for (const a of live) {
         if (a.state === "open") await api("POST", `/api/alerts/${a.id}/acknowledge`, {});
         if (a.state !== "resolved" && a.state !== "cancelled") await api("POST", `/api/alerts/${a.id}/resolve`, { outcome: "test" });
       }

@@ -109,10 +109,27 @@ it("a patrol member: sent is not going; their 'on my way' is", async () => {
   const id = await pressWith("+8613800081006", { never: true });
   const member = await sys.api<{ id: number }>("POST", "/api/patrol", { communityId: community, name: "Patrol Zhao", phone: zhao, language: "en" });
   expect((await sys.api("POST", `/api/alerts/${id}/dispatch-patrol`, { patrolMemberId: member.body.id })).status).toBe(201);
-  expect((await line(id, /Patrol sent by/)).tone).toBe("handling");
+  const sent = await line(id, /Patrol sent by/);
+  expect(sent.tone).toBe("handling");
+  // the alert page's header follows the dispatch too: same line, state "responding"
+  await p.click(`.card[data-alert-id="${id}"] [data-action=open]`);
+  await p.waitForSelector(".alert-head .alert-going[data-going=handling]");
+  expect(await p.textContent(".alert-head .alert-going")).toBe(sent.text);
+  expect(await p.textContent("#alert-state")).toMatch(/^responding/);
+  await p.click(".btn.back");
+  await p.waitForSelector("#queue");
   const link = await waitFor(() => /\/r\/(\S+)$/.exec(sys.phone!.messages.find((m) => m.to === zhao)?.body ?? "")?.[1], 5000, "the patrol's link");
   expect((await fetch(`${sys.httpUrl}/api/responder/${link}/on-way`, { method: "POST" })).status).toBe(200);
   const l = await line(id, /on the way since/);
   expect(l.tone).toBe("going");
   expect(l.text).toMatch(/^Patrol Patrol Zhao on the way since \d\d:\d\d$/);
+});
+
+it("after a reload every card still says how many contacts were reached (the snapshot carries the notifications)", async () => {
+  const id = await pressWith("+8613800081010", { never: true });
+  await line(id, /0 of 1 reached · calling Daughter/);
+  await p.reload();
+  await p.waitForSelector("#queue");
+  const l = await line(id, /reached/);
+  expect(l.text).toMatch(/^Nobody yet · [01] of 1 reached/);
 });

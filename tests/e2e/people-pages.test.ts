@@ -70,6 +70,10 @@ async function phonePage(url: string, o: { lang?: "en" | "zh-CN"; locale?: strin
 
 it("resident card: notes, click-to-call, key holders, patrol; the door code only on demand, audited, never on the console stream", async () => {
   expect((await sys.api("PUT", `/api/households/${home.householdId}/door-code`, { doorCode: DOOR_CODE })).status).toBe(204);
+  // sealed at rest: the database holds no clear code, and its key is not in the database
+  const stored = sys.ctx.db.$client.prepare("SELECT door_code AS c FROM household_access WHERE household_id = ?").get(home.householdId) as { c: string };
+  expect(stored.c).not.toContain(DOOR_CODE);
+  expect(stored.c).toMatch(/^v1:/);
   const { alertId, close } = await raise();
   const con = await openConsolePage(browser, sys.httpUrl, login);
   contexts.push(con.context);

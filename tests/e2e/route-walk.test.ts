@@ -10,7 +10,7 @@ import { createUser } from "../helpers/browser";
 import { createHousehold, type Household } from "../helpers/community";
 import { connectSim } from "../helpers/device";
 import { loginRaw, rawRequest } from "../helpers/raw-http";
-import { startTestSystem, type TestSystem } from "../helpers/system";
+import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
 
 let sys: TestSystem;
 let x: Household;
@@ -18,6 +18,8 @@ let y: Household;
 /** What stands for each path parameter, by the collection it names: Y's records. */
 let params: Record<string, string>;
 let xCookie: string;
+/** A supervisor of X: reads what a dispatcher cannot (the audit trail), still only of X. */
+let xSupervisorCookie: string;
 /** Strings only community Y's records contain. */
 let markers: string[];
 
@@ -27,6 +29,9 @@ beforeAll(async () => {
   y = await createHousehold(sys.api, { contacts: [{ name: "Ymarker Contact", phone: "+8613800082002", priority: 1 }], resident: "Ymarker Resident", room: "Ymarker-909" });
   const dev = await connectSim(sys.mqttUrl, y.device.id, y.device.secret);
   const alertId = (await dev.waitForAck(dev.press().seq, "received", 5000)).alertId;
+  // a technical alert of Y's (a low battery)
+  dev.reportBattery(5);
+  const fault = await waitFor(async () => (await sys.api<{ id: number }[]>("GET", `/api/faults?deviceId=${y.device.id}`)).body[0], 5000, "Y's fault");
   await dev.close();
   const patrol = await sys.api("POST", "/api/patrol", { communityId: y.communityId, name: "Ymarker Patrol", phone: "+8613800082003", language: "en" });
   expect(patrol.status).toBe(201);
@@ -38,17 +43,29 @@ beforeAll(async () => {
   expect(grid.status).toBe(201);
   const worker = await sys.api<{ id: number }>("POST", `/api/grids/${grid.body.id}/workers`, { name: "Ymarker Worker", phone: "+8613800082004", language: "en" });
   expect(worker.status).toBe(201);
+  const group = await sys.api<{ id: number }>("POST", "/api/help-groups", { communityId: y.communityId, name: "Ymarker Group", scope: "unit", refId: y.unitId });
+  expect(group.status).toBe(201);
+  const member = await sys.api<{ id: number }>("POST", `/api/help-groups/${group.body.id}/members`, { name: "Ymarker Neighbour", phone: "+8613800082005", role: "neighbour", priority: 1 });
+  expect(member.status).toBe(201);
+  const district = await sys.api<{ id: number }>("POST", "/api/districts", { name: "Ymarker District" });
+  expect(district.status).toBe(201);
+  expect((await sys.api("PATCH", `/api/communities/${y.communityId}`, { districtId: district.body.id })).status).toBe(200);
+  const drill = await sys.api<{ id: number }>("POST", "/api/drills", { communityId: y.communityId, name: "Ymarker Drill" });
+  expect(drill.status).toBe(201);
   params = {
+    "help-groups": String(group.body.id), members: String(member.body.id), districts: String(district.body.id),
     communities: String(y.communityId), buildings: String(y.buildingId), units: String(y.unitId), households: String(y.householdId),
     residents: String(resident.id), contacts: String(y.contactIds[0]), devices: y.device.id, alerts: String(alertId),
     patrol: String(patrol.body.id), users: String(yUser.body.id), twilio: String(notification?.id ?? 1),
-    grids: String(grid.body.id), "grid-workers": String(worker.body.id),
+    grids: String(grid.body.id), "grid-workers": String(worker.body.id), faults: String(fault.id), drills: String(drill.body.id),
   };
-  markers = ["Ymarker", "+8613800082002", "+8613800082003", "+8613800082004", y.device.id];
+  markers = ["Ymarker", "+8613800082002", "+8613800082003", "+8613800082004", "+8613800082005", y.device.id];
   const xLogin = await createUser(sys.api, { name: "Xmarker Dispatcher", communityIds: [x.communityId] });
   const r = await loginRaw(sys.httpUrl, xLogin.username, xLogin.password);
   expect(r.status).toBe(200);
   xCookie = r.cookie!;
+  const xLead = await createUser(sys.api, { name: "Xmarker Supervisor", communityIds: [x.communityId], role: "supervisor" });
+  xSupervisorCookie = (await loginRaw(sys.httpUrl, xLead.username, xLead.password)).cookie!;
 }, 60_000);
 afterAll(async () => {
   await sys?.close();
@@ -109,7 +126,7 @@ it("walks every route: no credentials → 401 on every spelling; a dispatcher of
   expect(routes.length).toBeGreaterThan(40);
   const guarded = routes.filter((r) => r.access !== "public");
   // the walk covers the registry, the devices, the alerts and the accounts: a table that lost them would pass vacuously
-  for (const must of ["/api/contacts", "/api/users", "/api/devices/:id/rotate-secret", "/api/alerts/:id/resolve", "/api/console"]) {
+  for (const must of ["/api/contacts", "/api/users", "/api/devices/:id/rotate-secret", "/api/alerts/:id/resolve", "/api/console", "/api/audit"]) {
     expect(guarded.map((r) => r.url)).toContain(must);
   }
   const failures: string[] = [];
@@ -150,12 +167,33 @@ it("walks every route: no credentials → 401 on every spelling; a dispatcher of
   }
 }, 120_000);
 
+it("a supervisor of X reads nothing of Y on any GET route, the audit trail included", async () => {
+  const failures: string[] = [];
+  for (const route of sys.routes.filter((r) => r.access !== "public" && r.method === "GET" && !r.websocket)) {
+    for (const p of [concrete(route), `${concrete(route)}${yQuery()}`]) {
+      const r = await rawRequest(sys.httpUrl, { method: "GET", path: p, headers: { cookie: xSupervisorCookie } });
+      const leaked = markers.filter((m) => r.text.includes(m) && !decodeURIComponent(p).includes(m));
+      if (leaked.length > 0) failures.push(`GET ${p} as X's supervisor → ${r.status} with ${leaked.join(", ")}`);
+    }
+  }
+  expect(failures).toEqual([]);
+  // the audit trail it reads is X's, and not empty (the walk would pass vacuously on a 403)
+  const audit = await rawRequest(sys.httpUrl, { method: "GET", path: "/api/audit", headers: { cookie: xSupervisorCookie } });
+  expect(audit.status).toBe(200);
+  const rows = JSON.parse(audit.text) as { communityId: number }[];
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((row) => row.communityId === x.communityId)).toBe(true);
+});
+
 it("declares who may call every route, and serves no route without a declaration", () => {
   for (const r of sys.routes) expect(r.access === "public" || (Array.isArray(r.access) && r.access.length > 0), `${r.method} ${r.url}`).toBe(true);
   // what is open to anyone is exactly this list: a new public route is a decision, made here
   const open = [...new Set(sys.routes.filter((r) => r.access === "public").map((r) => r.url))].filter((u) => !/\.(js|css|html|svg|png|ico|map)$/.test(u) && u !== "/");
   expect(open.sort()).toEqual([
-    "/api/responder/:token", "/api/responder/:token/:step", "/api/session", "/healthz", "/metrics", "/r/:token",
+    "/api/responder/:token", "/api/responder/:token/:step", "/api/session",
+    // the API's description (no data): integrators read it before they have credentials
+    "/docs", "/docs/", "/docs/json", "/docs/static/*", "/docs/yaml",
+    "/healthz", "/metrics", "/r/:token",
     "/twilio/amd/:id", "/twilio/call-status/:id", "/twilio/gather/:id", "/twilio/sms-inbound", "/twilio/sms-status/:id", "/twilio/voice/:id",
   ]);
 });

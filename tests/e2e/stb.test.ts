@@ -116,6 +116,44 @@ it("green, arrows and OK: a service request with the chosen category", async () 
   expect(s.view.lines).toContain("Service: Repairs");
 });
 
+it("the green key's menu is the community's own list: sent when the box connects, and again when the centre changes it", async () => {
+  const put = (categories: object[]) => sys.api("PUT", `/api/communities/${home.communityId}/service-categories`, { categories });
+  expect((await put([{ key: "meals", nameZh: "助餐", nameEn: "Meals" }, { key: "repairs", nameZh: "维修", nameEn: "Repairs" }])).status).toBe(200);
+  box = await startBox(10_000);
+  /** Opens the menu, reads it, and leaves it. */
+  const menu = () => {
+    const items = box.key("green").menu?.items.map((i) => i.key).join(",");
+    box.key("back");
+    return items;
+  };
+  await waitFor(() => (menu() === "meals,repairs" ? true : null), 5000, "the community's menu on the TV");
+  box.key("green");
+  box.key("ok");
+  const s = await screenIn("received");
+  expect((await sys.api<AlertView>("GET", `/api/alerts/${s.status!.alertId}`)).body).toMatchObject({ kind: "service", category: "meals" });
+  // changed while the box is online: the next menu is the new list
+  expect((await put([{ key: "laundry", nameZh: "洗衣", nameEn: "Laundry" }])).status).toBe(200);
+  await waitFor(() => (menu() === "laundry" ? true : null), 5000, "the changed menu on the TV");
+});
+
+it("OK after the centre has claimed the alarm: not withdrawn, the console gets a cancel request", async () => {
+  box = await startBox(200);
+  const consoleWs = await openConsole(sys.httpUrl);
+  try {
+    box.key("red");
+    const s = await screenIn("received");
+    expect((await sys.api("POST", `/api/alerts/${s.status!.alertId}/acknowledge`, { by: "Dispatcher Wu" })).status).toBe(200);
+    await screenIn("acknowledged");
+    box.key("ok");
+    const frame = await consoleWs.waitFor((f) => "type" in f && (f.type === "alert.cancelled" || f.type === "alert.cancel_requested"), 5000);
+    expect(frame.type).toBe("alert.cancel_requested");
+    expect(presses().map((a) => a.action)).toEqual(["raise", "cancel"]);
+    expect((await sys.api<AlertView>("GET", `/api/alerts/${s.status!.alertId}`)).body.state).toBe("acknowledged");
+  } finally {
+    await consoleWs.close();
+  }
+});
+
 it("a long press of green is a sign of life from the key; a display message is drawn, reported shown and dismissed", async () => {
   box = await startBox(10_000);
   expect(box.key("green", 2500).view.notice).toBe("I'm fine");

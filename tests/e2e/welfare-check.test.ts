@@ -25,9 +25,9 @@ const ok = <T>(r: { status: number; body: T }, what: string): T => {
 const SPAN_MS = 2000;
 
 /** A community whose welfare span is SPAN_MS of every hour; a household living alone with a box, a grid worker and a daughter. */
-async function setUp(o: { includeFamily?: boolean } = {}) {
+async function setUp(o: { includeFamily?: boolean; spanMs?: number } = {}) {
   const api = sys!.api;
-  const policy = { timeZone: "UTC", welfare: { spanH: SPAN_MS / 3_600_000, wakingHours: { from: "00:00", to: "00:00" } }, quietHours: { from: "03:00", to: "03:00" } };
+  const policy = { timeZone: "UTC", welfare: { spanH: (o.spanMs ?? SPAN_MS) / 3_600_000, wakingHours: { from: "00:00", to: "00:00" } }, quietHours: { from: "03:00", to: "03:00" } };
   const communityId = ok(await api<{ id: number }>("POST", "/api/communities", { name: "Alone", language: "en", policy }), "community").id;
   const buildingId = ok(await api<{ id: number }>("POST", "/api/buildings", { communityId, name: "B1" }), "building").id;
   const unitId = ok(await api<{ id: number }>("POST", "/api/units", { buildingId, name: "U1" }), "unit").id;
@@ -40,7 +40,7 @@ async function setUp(o: { includeFamily?: boolean } = {}) {
   const box = await mqtt.connectAsync(sys!.mqttUrl, { clientId: dev.id, username: dev.id, password: dev.secret, reconnectPeriod: 0 });
   clients.push(box);
   const activity = () => box.publishAsync(topics.event(dev.id), JSON.stringify({ type: "activity", ts: Date.now(), source: "tv" }), { qos: 1 });
-  return { householdId, activity, watch: () => api("PATCH", `/api/households/${householdId}`, { livesAlone: true, ...(o.includeFamily ? { welfareIncludeFamily: true } : {}) }) };
+  return { communityId, householdId, activity, watch: () => api("PATCH", `/api/households/${householdId}`, { livesAlone: true, ...(o.includeFamily ? { welfareIncludeFamily: true } : {}) }) };
 }
 
 const checksOf = async (householdId: number) =>
@@ -91,4 +91,34 @@ it("activity from the box before the deadline holds the check off; the check com
   // had the activity been ignored, the check would have come a span after armedAt, before the last sign of life
   expect(check!.firstPressAt).toBeGreaterThanOrEqual(last + SPAN_MS);
   expect(await checksOf(home.householdId)).toHaveLength(1);
+});
+
+it("a check that fell due while the gateway was down is raised once after the restart", async () => {
+  sys = await startTestSystem();
+  const home = await setUp();
+  expect((await home.watch()).status).toBe(200);
+  const armedAt = Date.now();
+  const dataDir = sys.dataDir;
+  await sys.stop();
+  // down past the deadline (the durable timer, not a sleep standing in for an event)
+  while (Date.now() < armedAt + SPAN_MS + 200) await new Promise((r) => setTimeout(r, 100));
+  sys = await startTestSystem({ dataDir });
+  const [check] = await waitFor(async () => { const c = await checksOf(home.householdId); return c.length ? c : null; }, 10_000, "the welfare check after the restart");
+  expect(check!.firstPressAt).toBeGreaterThanOrEqual(armedAt + SPAN_MS);
+  await waitFor(() => sys!.phone!.messages.find((m) => m.to === "+8613900000701"), 5000, "the grid worker's text");
+  expect(await checksOf(home.householdId)).toHaveLength(1);
+});
+
+it("a shorter span set by the community re-times the watches already running", async () => {
+  sys = await startTestSystem();
+  const home = await setUp({ spanMs: 3_600_000 });
+  expect((await home.watch()).status).toBe(200);
+  const due = () => (sys!.ctx.db.$client.prepare("SELECT welfare_due_at AS d FROM households WHERE id = ?").get(home.householdId) as { d: number | null }).d;
+  expect(due()! - Date.now()).toBeGreaterThan(3_000_000);
+  const changedAt = Date.now();
+  const policy = { timeZone: "UTC", welfare: { spanH: SPAN_MS / 3_600_000, wakingHours: { from: "00:00", to: "00:00" } }, quietHours: { from: "03:00", to: "03:00" } };
+  expect((await sys.api("PATCH", `/api/communities/${home.communityId}`, { policy })).status).toBe(200);
+  const [check] = await waitFor(async () => { const c = await checksOf(home.householdId); return c.length ? c : null; }, 10_000, "the check on the shorter span");
+  // no sign of life came since the watch began: timed from the change, with the new span
+  expect(check!.firstPressAt).toBeLessThan(changedAt + SPAN_MS + 5_000);
 });

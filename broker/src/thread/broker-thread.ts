@@ -39,6 +39,7 @@ export async function startBrokerThread(options: BrokerThreadOptions): Promise<B
     host: options.host ?? "127.0.0.1", port: options.port ?? 0, logLevel: logger.level,
     maxPacketBytes: options.maxPacketBytes, rateLimit: options.rateLimit, drainTimeoutMs: options.drainTimeoutMs,
     serviceDrainTimeoutMs: options.serviceDrainTimeoutMs, offlineQueueLimit: options.offlineQueueLimit, serviceQueueLimit: options.serviceQueueLimit,
+    connectTimeoutMs: options.connectTimeoutMs, pendingPerSource: options.pendingPerSource, connectRate: options.connectRate, deviceConnectRate: options.deviceConnectRate,
     ...(options.servicePort !== undefined ? { servicePort: options.servicePort } : {}),
     ...(options.tlsPort !== undefined ? { tlsPort: options.tlsPort } : {}),
     ...(options.wsPort !== undefined ? { wsPort: options.wsPort } : {}),

@@ -23,6 +23,10 @@ export interface ThreadInit {
   serviceDrainTimeoutMs?: number;
   offlineQueueLimit?: number;
   serviceQueueLimit?: number;
+  connectTimeoutMs?: number;
+  pendingPerSource?: number;
+  connectRate?: { perSecond: number; burst: number };
+  deviceConnectRate?: { perSecond: number; burst: number };
 }
 
 /** Where the broker listens (HkBroker's port and URLs). */

@@ -112,7 +112,8 @@ export function alertPage(ctx: ViewContext, alertId: number, initialKey: string 
       if (!patrolLoaded) {
         patrolLoaded = true;
         void aimTv(report);
-        patrol = await api<PatrolMember[]>("GET", `/api/patrol?communityId=${report.alert.communityId}`);
+        // the roster comes in pages by id; a dispatcher looks names up alphabetically
+        patrol = (await api<PatrolMember[]>("GET", `/api/patrol?communityId=${report.alert.communityId}&limit=500`)).sort((a, b) => a.name.localeCompare(b.name, document.documentElement.lang));
         mount(patrolSel, h("option", { value: "" }, patrol.length ? t("pickPatrol") : t("noPatrol")), patrol.map((m) => h("option", { value: m.id }, `${m.name} · ${m.phone}`)));
       }
       render();

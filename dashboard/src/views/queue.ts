@@ -1,7 +1,7 @@
 /**
  * The live queue, in lanes: alarms that need a person (loud: their kind's colour and icon, a pulse
- * while nobody has claimed them), service requests (calm, their own lane), and a lane kept for
- * technical alerts. In each lane: unclaimed first, then the most urgent kind, then the oldest.
+ * while nobody has claimed them), service requests (calm, their own lane), and the technical alerts
+ * (device faults, technical.ts). In each alert lane: unclaimed first, then the most urgent kind, then the oldest.
  * Each card leads with who is going. A service card names its category, turns a calm amber past its
  * answer time, and is claimed, noted and marked done in place. j/k select, Enter opens, a acknowledges.
  *
@@ -19,6 +19,7 @@ import { needsSomeone, store, type Change } from "../store";
 import { toast } from "../toast";
 import { goingLine } from "./going-line";
 import { kindIcon } from "./kind-icon";
+import { technicalLane } from "./technical";
 import type { View, ViewContext } from "./view";
 
 export const AMBER_AFTER_MS = 60_000;
@@ -57,9 +58,11 @@ export function queueView(ctx: ViewContext): View {
     lane.el = h("section", { class: `lane lane-${name}`, id: `lane-${name}`, "data-lane": name, hidden: true }, h("h3", { class: "lane-title" }, name === "urgent" ? null : kindIcon(name === "service" ? "service" : "technical"), t(title), " ", count), list, lane.more);
     return lane;
   };
-  const lanes = [makeLane("urgent", "laneUrgent"), makeLane("service", "serviceQueue"), makeLane("technical", "laneTechnical")];
+  const lanes = [makeLane("urgent", "laneUrgent"), makeLane("service", "serviceQueue")];
+  // technical alerts are device faults, not alerts: their own lane keeps its own list (technical.ts)
+  const technical = technicalLane();
   const empty = h("p", { class: "empty" }, t("queueEmpty"));
-  const root = h("div", { class: "queue", id: "queue" }, empty, lanes.map((l) => l.el));
+  const root = h("div", { class: "queue", id: "queue" }, empty, lanes.map((l) => l.el), technical.el);
   const el = h("section", { class: "view view-queue" }, root);
   const cards = new Map<number, { el: HTMLElement; a: AlertView }>();
   // Only cards on screen tick their age: hundreds of offscreen cards would cost every tick a layout,
@@ -107,7 +110,8 @@ export function queueView(ctx: ViewContext): View {
       },
     },
       h("div", { class: "card-icon" }, kindIcon(a.kind)),
-      h("div", { class: "card-kind" }, categoryName(a) ?? t(`k_${a.kind}` as StringKey)),
+      h("div", { class: "card-kind" }, categoryName(a) ?? t(`k_${a.kind}` as StringKey), a.maintenance ? [" ", h("span", { class: "badge maintenance", "data-maintenance": "" }, t("maintenance"))] : null,
+        a.drillId ? [" ", h("span", { class: "badge drill", "data-drill": a.drillId }, t("drillBadge"))] : null),
       h("div", { class: "card-main" },
         goingLine(a, store.notifications(a.id), now),
         h("h2", {}, `#${a.id} · ${place(addr)}`),
@@ -215,14 +219,16 @@ export function queueView(ctx: ViewContext): View {
   render({ full: true, ids: new Set(), events: [] });
   return {
     el,
-    update: render,
+    update: (c) => (render(c), technical.update(c)),
     setLive(on) {
+      technical.setLive(on);
       root.querySelectorAll<HTMLButtonElement>("button[data-action=acknowledge], button[data-action=done], button[data-action=note]").forEach((b) => (b.disabled = !on));
     },
     destroy: () => {
       clearInterval(tick);
       seen.disconnect();
       stopCategories();
+      technical.destroy();
     },
     key(k) {
       if (k === "j" || k === "ArrowDown") return move(1), true;

@@ -4,13 +4,16 @@
  * device trouble from the health board, refreshed by `device.status` events.
  */
 import { countAlerts, enableSound, onSoundChange, soundBlocked } from "../alarm";
+import { isDistrictOfficer } from "../escalations";
 import { api } from "../api";
 import { clock, h, mount } from "../dom";
 import { currentLang, setLang, t, type StringKey } from "../i18n";
 import { liveState, type Status } from "../live";
 import { store } from "../store";
 import type { Health, Me } from "../types";
+import { seesAdmin } from "./admin-shell";
 import { backlogBar } from "./backlog";
+import { drillBanner } from "./drill-banner";
 import { phoneBanner } from "./phone-banner";
 import { debounce } from "./view";
 
@@ -28,7 +31,15 @@ export function shell(me: Me, logout: () => void): Shell {
     counter("unclaimed", "cUnclaimed"), counter("progress", "cInProgress"), counter("service", "cService"), counter("devices", "cDevTrouble"));
   const live = h("span", { class: "live", id: "live-status" });
   const nav = h("nav", {}, ([["queue", "navQueue", "1"], ["devices", "navDevices", "2"], ["buildings", "navBuildings", "3"], ["history", "navHistory", "4"]] as const)
-    .map(([r, key, k]) => h("a", { href: `#/${r}`, "data-route": r }, t(key), h("kbd", {}, k))));
+    .map(([r, key, k]) => h("a", { href: `#/${r}`, "data-route": r }, t(key), h("kbd", {}, k))),
+    // device supervision: technical alerts and each device's watch
+    h("a", { href: "#/technical", "data-route": "technical" }, t("navTechnical")),
+    // the district command centre's page: its officers and the administrators
+    isDistrictOfficer(me) || me.role === "admin" ? h("a", { href: "#/district", "data-route": "district" }, t("navDistrict")) : null);
+  // drills: every console user reads their reports; supervisors start and end them
+  nav.append(h("a", { href: "#/drills", "data-route": "drills" }, t("navDrills")));
+  // the admin pages: administrators, and supervisors for the parts they may use
+  if (seesAdmin(me.role)) nav.append(h("a", { href: "#/admin", "data-route": "admin" }, t("navAdmin")));
   // One click on the bar is the gesture the browser waits for; it hides itself once sound plays.
   const banner = h("button", { class: "sound-banner", id: "sound-banner", hidden: true, onclick: enableSound }, t("soundBlocked"));
   const stopSound = onSoundChange(() => {
@@ -42,7 +53,7 @@ export function shell(me: Me, logout: () => void): Shell {
       h("button", { class: "btn link", id: "lang", onclick: () => setLang(currentLang() === "zh-CN" ? "en" : "zh-CN") }, t("language")),
       h("span", { class: "me" }, t("meLabel", { name: me.name, role: t(`role_${me.role}` as StringKey) })),
       h("button", { class: "btn link", id: "logout", onclick: logout }, t("logout"))),
-    banner, phoneBanner(), main,
+    banner, phoneBanner(), drillBanner(), main,
     h("footer", { class: "keys no-print" }, t("shortcuts")));
 
   const set = (id: string, n: number) => {

@@ -33,6 +33,7 @@ commands:
   press            press the help button of an emulated device and wait for the ack
   phone-network    run the phone-network emulator (Twilio API + simulated people)
   stb              run a set-top box with its TV and remote in a browser page
+  fleet            run a fleet of emulated devices through a scenario (storm, reboot, …)
 
 common options:
   --lang en|zh-CN  language of messages (default en)
@@ -48,7 +49,8 @@ with the next seq, re-sends it every 2, 4, 8 … 30 s until the system acks it, 
 options:
   --id ID               device id (or from --credentials)
   --secret SECRET       device secret (or from --credentials)
-  --credentials FILE    JSON {id, secret, mqtt: {url}} as returned by POST /api/devices
+  --credentials FILE    JSON {id, secret, mqtt: {url}} as returned by POST /api/devices, or a file of several (pnpm hk devices provision --out)
+  --device ID           with a file of several devices: which one (default the first)
   --url URL             broker: mqtt://, mqtts://, ws://HOST:PORT/mqtt or wss://HOST:PORT/mqtt
                         (default: the credentials' mqtt.url, else mqtt://127.0.0.1:1883)
   --ca FILE             PEM certificate to trust for mqtts:// and wss:// (a self-signed broker)
@@ -104,7 +106,7 @@ options:
 
 Stops on Ctrl-C / SIGTERM. Exit codes: 0 stopped, 2 usage error, 3 refused or cannot listen.`,
   usageError: (m, c) => `error: ${m}\nrun \`pnpm sim ${c} --help\` for the options`,
-  unknownCommand: (c) => `error: unknown command "${c}"; the commands are press, phone-network and stb (pnpm sim --help)`,
+  unknownCommand: (c) => `error: unknown command "${c}"; the commands are press, phone-network, stb and fleet (pnpm sim --help)`,
   pressed: (id, seq, kind, action) => `pressed ${id} seq ${seq} (${kind}${action === "raise" ? "" : `, ${action}`}) …`,
   resent: (seq, attempt) => `  no ack yet: seq ${seq} sent again (attempt ${attempt})`,
   ack: (state, alertId, ms, by, text) =>
@@ -132,6 +134,7 @@ const zh: Messages = {
   press            按下模拟设备的求助键并等待回执
   phone-network    运行电话网络模拟器（Twilio API + 模拟联系人）
   stb              运行机顶盒模拟器，电视和遥控器在浏览器页面中
+  fleet            运行一批模拟设备并执行场景（storm、reboot 等）
 
 通用选项：
   --lang en|zh-CN  提示语言（默认 en）
@@ -148,6 +151,7 @@ const zh: Messages = {
   --id ID               设备号（或来自 --credentials）
   --secret SECRET       设备密钥（或来自 --credentials）
   --credentials FILE    POST /api/devices 返回的 JSON {id, secret, mqtt: {url}}
+  --device ID           凭据文件含多台设备时（pnpm hk devices provision 写出）选用哪一台（默认第一台）
   --url URL             MQTT 服务器：mqtt://、mqtts://、ws://主机:端口/mqtt 或 wss://主机:端口/mqtt
                         （默认：凭据中的 mqtt.url，否则 mqtt://127.0.0.1:1883）
   --ca FILE             mqtts:// 和 wss:// 要信任的 PEM 证书（服务器使用自签名证书时）
@@ -202,7 +206,7 @@ Ctrl-C / SIGTERM 停止。退出码：0 已停止，2 用法错误，3 无法监
 
 Ctrl-C / SIGTERM 停止。退出码：0 已停止，2 用法错误，3 被拒绝或无法监听。`,
   usageError: (m, c) => `错误：${m}\n运行 \`pnpm sim ${c} --help\` 查看选项`,
-  unknownCommand: (c) => `错误：未知命令“${c}”；可用命令为 press、phone-network 和 stb（pnpm sim --help）`,
+  unknownCommand: (c) => `错误：未知命令“${c}”；可用命令为 press、phone-network、stb 和 fleet（pnpm sim --help）`,
   pressed: (id, seq, kind, action) => `已按下 ${id} 序号 ${seq}（${kind}${action === "raise" ? "" : `，${action}`}）…`,
   resent: (seq, attempt) => `  尚未回执：序号 ${seq} 已重发（第 ${attempt} 次）`,
   ack: (state, alertId, ms, by, text) =>

@@ -21,6 +21,7 @@ const options = {
   id: { type: "string" },
   secret: { type: "string" },
   credentials: { type: "string" },
+  device: { type: "string" },
   url: { type: "string" },
   ca: { type: "string" },
   kind: { type: "string" },
@@ -60,7 +61,8 @@ export async function runPress(argv: string[], m: Messages): Promise<number> {
     process.stdout.write(`${m.pressHelp}\n`);
     return EXIT.ok;
   }
-  const creds = v.credentials ? readCredentials(v.credentials) : undefined;
+  if (v.device !== undefined && !v.credentials) throw new UsageError("--device picks a device of --credentials FILE: give the file too");
+  const creds = v.credentials ? readCredentials(v.credentials, v.device) : undefined;
   const id = v.id ?? creds?.id;
   const secret = v.secret ?? creds?.secret;
   if (!id) throw new UsageError("--id is required (or --credentials FILE)");

@@ -1,6 +1,7 @@
 /** The emulator's Fastify app: built here, never listening here (server.ts does that). */
 import formbody from "@fastify/formbody";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { HOST_REFUSED, hostAllowed } from "../host-check";
 import { accountsRoute } from "./accounts-route";
 import { guardApi } from "./api-guard";
 import { callsRoute } from "./calls-route";
@@ -14,6 +15,9 @@ export function buildPhoneApp(net: NetworkState): FastifyInstance {
   // Per-request lines are noise here; the routes log each SMS and call themselves.
   const app = Fastify({ loggerInstance: net.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   void app.register(formbody);
+  app.addHook("onRequest", async (req, reply) => {
+    if (!hostAllowed(req.headers.host)) return sendError(reply, twilioError(421, 20001, HOST_REFUSED));
+  });
   accountsRoute(app, net);
   // What each demo phone received, for a person watching (the address the gateway's banner prints).
   phonesPanel(app, net);

@@ -59,7 +59,7 @@ export type ScreenMode = "idle" | "countdown" | "sent" | "message" | "menu" | "s
 export class TvScreen {
   readonly #out: ScreenOutput;
   readonly #timing: ScreenTiming;
-  readonly #categoryKeys: readonly string[];
+  #categoryKeys: readonly string[];
   countdownEndsAt: number | null = null;
   menuIndex: number | null = null;
   status: Status | null = null;
@@ -200,6 +200,13 @@ export class TvScreen {
         if (key === "green") this.menuIndex = 0;
         return;
     }
+  }
+
+  /** A new menu from the gateway (`cmd config categories`); an open menu starts again at its top. */
+  setCategories(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    this.#categoryKeys = keys;
+    if (this.menuIndex !== null) this.menuIndex = 0;
   }
 
   /** `categoryIndex`: the menu position of a service request. */

@@ -38,7 +38,7 @@ export interface SetTopBox {
 }
 
 export async function createSetTopBox(opts: SetTopBoxOptions): Promise<SetTopBox> {
-  const categories = stbCategoriesSchema.parse(opts.categories ?? DEFAULT_CATEGORIES);
+  let categories = stbCategoriesSchema.parse(opts.categories ?? DEFAULT_CATEGORIES);
   const lang = opts.lang ?? "zh-CN";
   const log = (opts.logger ?? pino({ level: "silent" })).child({ device: opts.id, part: "stb" });
   const timing: ScreenTiming = { ...DEFAULT_TIMING, ...opts.timing, ...(opts.countdownMs === undefined ? {} : { countdownMs: opts.countdownMs }) };
@@ -70,7 +70,15 @@ export async function createSetTopBox(opts: SetTopBoxOptions): Promise<SetTopBox
   device.on("ack", (a) => (screen.ack(a, Date.now()), changed()));
   device.on("cmd", (c) => {
     if (c.type === "display") screen.display(c, Date.now());
-    else if (c.type === "config" && c.cancelWindowS !== undefined) screen.cancelWindowMs = c.cancelWindowS * 1000;
+    else if (c.type === "config") {
+      if (c.cancelWindowS !== undefined) screen.cancelWindowMs = c.cancelWindowS * 1000;
+      // the community's own list replaces the built-in defaults
+      const menu = c.categories ? stbCategoriesSchema.safeParse(c.categories) : null;
+      if (menu?.success) {
+        categories = menu.data;
+        screen.setCategories(categories.map((m) => m.key));
+      }
+    }
     changed();
   });
   device.on("connect", changed);

@@ -4,6 +4,7 @@
  * (`POST /key {key, holdMs?}`). Keys are accepted only as application/json, which a page of another
  * origin cannot send without a CORS preflight this server never grants.
  */
+import { HOST_REFUSED, hostAllowed } from "../host-check";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
@@ -23,6 +24,7 @@ export const TV_ERRORS = {
   tooLarge: "SIM_TV_TOO_LARGE",
   notFound: "SIM_TV_NOT_FOUND",
   busy: "SIM_TV_BUSY",
+  badHost: "SIM_TV_BAD_HOST",
 } as const;
 
 export interface TvServerOptions {
@@ -102,6 +104,7 @@ export async function startTvServer(o: TvServerOptions): Promise<TvServer> {
   }
 
   const server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host)) return fail(res, 421, TV_ERRORS.badHost, HOST_REFUSED);
     const path = new URL(req.url ?? "/", "http://tv").pathname;
     if (req.method === "GET" && path === "/") return send(res, 200, "text/html; charset=utf-8", html);
     if (req.method === "GET" && path === "/tv.js") return send(res, 200, "text/javascript; charset=utf-8", TV_PAGE_SCRIPT);

@@ -121,7 +121,7 @@ export type ConfirmReply = "arrived" | "declined" | "settled";
 
 /** The person on the way answered the confirm call (1, 2), or it ended without an answer. */
 export function confirmAnswer(ctx: AlertContext, row: NotificationRow, answer: ConfirmAnswer, now: number): { effects: Effects; reply: ConfirmReply } {
-  const alert = getAlert(ctx.db, row.alertId);
+  const alert = row.alertId !== null ? getAlert(ctx.db, row.alertId) : undefined;
   const info = alert && ctx.dir.get(alert.householdId);
   if (!alert || !info) return { effects: emptyEffects(), reply: "settled" };
   const d = decideConfirm(alert, row.createdAt, answer);

@@ -39,7 +39,7 @@ function move(ctx: AlertContext, row: NotificationRow, to: NotificationStatus, n
     if (row.purpose === "confirm") {
       // no key, voicemail, no answer, a failed call: nobody confirmed being there (a 2 is answered by keyPress)
       if (to !== "pressed2") mergeEffects(fx, confirmAnswer(ctx, updated, "ended", now).effects);
-    } else {
+    } else if (row.alertId !== null) {
       ctx.db.update(alerts).set({ cascadeDueAt: now }).where(and(eq(alerts.id, row.alertId), eq(alerts.state, "open"))).run();
     }
     fx.wakeOutbox = true;
@@ -83,7 +83,8 @@ export type KeyResult = { effects: Effects; reply: KeyReply; by?: string };
 export function keyPress(ctx: AlertContext, id: number, digit: string, now: number): KeyResult {
   const fx = emptyEffects();
   const row = getNotification(ctx.db, id);
-  if (!row) return { effects: fx, reply: "unknown" };
+  // a fault's text (no alert) claims nothing
+  if (!row || row.alertId === null) return { effects: fx, reply: "unknown" };
   if (row.purpose === "confirm") {
     if (digit !== "1" && digit !== "2") return { effects: fx, reply: "unknown" };
     // the same key twice (a retried webhook) changes nothing and gets the same answer
@@ -116,15 +117,15 @@ const REPLY_LOOKBACK = 200;
 export function smsReply(ctx: AlertContext, from: string, body: string, now: number): KeyResult {
   const reply = parseReply(body);
   if (!reply) return { effects: emptyEffects(), reply: "unknown" };
-  const rows = ctx.db.select({ n: notifications, priority: alerts.priority }).from(notifications).innerJoin(alerts, eq(alerts.id, notifications.alertId))
+  const rows = ctx.db.select({ n: notifications, alertId: alerts.id, priority: alerts.priority }).from(notifications).innerJoin(alerts, eq(alerts.id, notifications.alertId))
     .where(and(eq(notifications.toPhone, from), eq(notifications.channel, "sms"), isNotNull(notifications.contactId), notInArray(alerts.state, ["resolved", "cancelled"])))
     .orderBy(desc(notifications.id)).limit(REPLY_LOOKBACK).all();
-  const target = replyTarget(reply, rows.map((r) => r.n.alertId));
-  if (target.type === "alert") return keyPress(ctx, rows.find((r) => r.n.alertId === target.alertId)!.n.id, reply.digit, now);
+  const target = replyTarget(reply, rows.map((r) => r.alertId));
+  if (target.type === "alert") return keyPress(ctx, rows.find((r) => r.alertId === target.alertId)!.n.id, reply.digit, now);
   if (target.type === "none" || reply.digit !== "1") return { effects: emptyEffects(), reply: "unknown" };
   // the question rides with the newest alarm, at the most urgent one's priority
   const newest = rows[0]!;
-  const alert = getAlert(ctx.db, newest.n.alertId)!;
+  const alert = getAlert(ctx.db, newest.alertId)!;
   const priority = Math.min(...rows.map((r) => r.priority));
   const to = { contactId: newest.n.contactId, name: newest.n.name, phone: from, language: newest.n.language };
   const fx = emptyEffects();

@@ -49,7 +49,7 @@ export function markGoing(ctx: AlertContext, alertId: number, goer: Goer, now: n
   const claim = d.type === "claim";
   const patch: AlertPatch = {
     goingBy: goer.name, goingVia: goer.via, goingAt: now, overdueAt: null,
-    arrivalDueAt: arrivalDue({ kind: alert.kind, arrivedAt: claim ? null : alert.arrivedAt }, now, info.policy),
+    arrivalDueAt: arrivalDue({ kind: alert.kind, arrivedAt: claim ? null : alert.arrivedAt, maintenance: alert.maintenance }, now, info.policy),
     ...(claim ? { state: "acknowledged" as const, acknowledgedBy: goer.name, acknowledgedAt: now } : {}),
   };
   const updated = transitionAlert(ctx.db, alert.id, alert.state, patch);

@@ -2,9 +2,12 @@
  * Turns alert decisions into outbox rows: the alarm SMS at once, the call cascade's waves
  * (engine/cascade.ts) as they come due, the follow-up texts. Runs inside the caller's transaction.
  * Every row carries its alert's priority (the send queue's first key); escalations carry 0.
+ * The household's help-group members are among its contacts (after the family's waves), under the
+ * same rules; an alert raised in maintenance queues nothing for anyone.
  */
 import type { ConsoleEvent, Language } from "@helpkey/shared";
-import { planCascade, planWaves, smsRecipients, SUPERVISOR_WAVE, type CallRecord } from "../engine/cascade";
+import { alarmRecipients, notifiesPeople, planCascade, planWaves, SUPERVISOR_WAVE, type CallRecord } from "../engine/cascade";
+import { drillQuiet } from "../drills/running-drills";
 import { windowEndsAt } from "../engine/waking-hours";
 import { serviceTexts } from "../notify/service-texts";
 import { texts, type AlarmFacts, type Outcome } from "../notify/texts";
@@ -15,6 +18,7 @@ import { insertNotification, notificationsOfAlert, setQueuedPriority, toNotifica
 import type { AlertContext } from "./context";
 import type { Effects } from "./effects";
 import { serviceRecipients } from "./service-route";
+import { faultTextEvent } from "../supervision/fault-view";
 
 /** Call statuses after which a call can no longer claim the alert. */
 export const CALL_ENDED = new Set(["no-answer", "busy", "failed", "cancelled", "voicemail", "pressed2", "completed"]);
@@ -64,6 +68,8 @@ export function queueRow(ctx: AlertContext, alert: AlertRow, to: Recipient, chan
 }
 
 export function notificationEvent(ctx: AlertContext, row: NotificationRow, now: number, actor: string | null): ConsoleEvent {
+  // a fault's text moves its fault on the console (`fault.updated`), not an alert's card
+  if (row.alertId === null) return faultTextEvent(ctx, row, now, actor);
   return appendEvent(ctx.db, { type: "notification.updated", ts: now, communityId: row.communityId, actor, notification: toNotificationView(row) });
 }
 
@@ -81,7 +87,7 @@ export function queueAlarm(ctx: AlertContext, alert: AlertRow, info: HouseholdIn
   if (alert.kind === "service") return queueServiceRequest(ctx, alert, info, now);
   const facts = factsOf(alert, info);
   const wave = waveOf(info);
-  const out = smsRecipients(alert.kind, info.contacts).map((c) =>
+  const out = alarmRecipients({ ...alert, drillQuiet: drillQuiet(ctx.db, alert) }, info.contacts).map((c) =>
     queueRow(ctx, alert, { contactId: c.id, name: c.name, phone: c.phone, language: c.language }, "sms", "alarm", texts.alarmSms(facts, c.language, true), now, { wave: wave(c.id) }),
   );
   return out.concat(runCascade(ctx, alert, info, now));
@@ -94,6 +100,7 @@ function queueServiceRequest(ctx: AlertContext, alert: AlertRow, info: Household
     at: alert.firstPressAt, answerDueAt: alert.answerDueAt, timeZone: info.policy.timeZone,
   };
   setCascadeDue(ctx.db, alert.id, null);
+  if (!notifiesPeople(alert)) return [];
   return serviceRecipients(info, alert.category).to.map((to) => queueRow(ctx, alert, to, "sms", "alarm", serviceTexts.requestSms(facts, to.language), now));
 }
 
@@ -124,7 +131,7 @@ export function runCascade(ctx: AlertContext, alert: AlertRow, info: HouseholdIn
   const records: CallRecord[] = calls.map((c) => ({ contactId: c.contactId, wave: c.wave, round: c.round, startedAt: c.createdAt, ended: CALL_ENDED.has(c.status) || c.status === "pressed1" }));
   const plan = planCascade({
     state: alert.state, kind: alert.kind, firstPressAt: alert.firstPressAt, contacts: info.contacts,
-    hasSupervisor: Boolean(info.supervisorPhone), calls: records, now, policy: info.policy,
+    hasSupervisor: Boolean(info.supervisorPhone), calls: records, now, policy: info.policy, maintenance: alert.maintenance, drillQuiet: drillQuiet(ctx.db, alert),
   });
   const out: ConsoleEvent[] = [];
   for (const p of plan.calls) {
@@ -180,9 +187,9 @@ function toldOf(ctx: AlertContext, alert: AlertRow, info: HouseholdInfo): Map<nu
   const wave = waveOf(info);
   const out = new Map<number, Told>();
   // a service request's contacts are those its route texted (grid workers and named contacts get no follow-ups)
-  const base: Recipient[] = alert.kind === "service"
-    ? serviceRecipients(info, alert.category).to.filter((r) => r.contactId !== null)
-    : smsRecipients(alert.kind, info.contacts).map((c) => ({ contactId: c.id, name: c.name, phone: c.phone, language: c.language }));
+  const base: Recipient[] = !notifiesPeople(alert) ? []
+    : alert.kind === "service" ? serviceRecipients(info, alert.category).to.filter((r) => r.contactId !== null)
+    : alarmRecipients({ ...alert, drillQuiet: drillQuiet(ctx.db, alert) }, info.contacts).map((c) => ({ contactId: c.id, name: c.name, phone: c.phone, language: c.language }));
   for (const r of base) out.set(r.contactId!, { to: r, wave: wave(r.contactId!), rows: [] });
   for (const n of notificationsOfAlert(ctx.db, alert.id)) {
     if (n.channel !== "sms" || n.contactId === null) continue;

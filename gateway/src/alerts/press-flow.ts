@@ -2,19 +2,26 @@
  * One alarm packet from a device, inside the ingest's group transaction:
  * dedupe by (device, seq, payload) → decide (pure engine) → store; the outbox plans the notifications.
  * Returns the effects to carry out after the commit (the ack among them).
+ *
+ * A press from a device or household in maintenance raises an alert marked `maintenance`: stored,
+ * acked and on the console like any other, with nothing for the outbox to plan (the cascade's pure
+ * rules text and call nobody for it). A press from outside maintenance that joins such an alert
+ * turns it into an ordinary one, notified from then on.
  */
 import { eq } from "drizzle-orm";
 import { DEFAULT_SERVICE_TARGET_S, type AlarmPayload, type ConsoleEvent, type StatusPayload } from "@helpkey/shared";
 import { alerts } from "../db/schema";
+import { markDrillAlarm } from "../drills/running-drills";
 import { decidePress, type PressDecision } from "../engine/alert-engine";
 import { arrivalTimed } from "../engine/arrival";
 import { texts, type Outcome } from "../notify/texts";
-import { findOpenAlert, getAlert, insertAlert, joinAlert, latestAlertOf, toAlertView, type AlertRow } from "../store/alerts";
+import { findOpenAlert, getAlert, insertAlert, joinAlert, latestAlertOf, setCascadeDue, toAlertView, type AlertRow } from "../store/alerts";
 import { updateDeviceBattery, updateDeviceStatus } from "../store/device-state";
 import { appendEvent } from "../store/events";
 import { flagSeqReset, insertPress, matchPress } from "../store/presses";
 import type { HouseholdInfo } from "../store/household-info";
 import { arrivalDueNow, pressedAgain } from "./arrival-flow";
+import { superviseStatus } from "../supervision/status-flow";
 import type { AlertContext } from "./context";
 import { ackFor } from "./device-acks";
 import { emptyEffects, mergeEffects, type Effects } from "./effects";
@@ -71,6 +78,23 @@ function join(ctx: AlertContext, d: Extract<PressDecision, { type: "join" }>, in
   return { alert, reopened: timerNow && alert.state === "open" };
 }
 
+/** Sets or clears the alert's maintenance mark. */
+function markMaintenance(ctx: AlertContext, alertId: number, maintenance: boolean): AlertRow {
+  return ctx.db.update(alerts).set({ maintenance }).where(eq(alerts.id, alertId)).returning().get()!;
+}
+
+/**
+ * A press from outside maintenance joined an alert raised in it: from now on it is an ordinary
+ * alarm. Still open, its first plan runs now (nobody was told yet); someone has it already, so
+ * every contact gets the alarm with who has it, as an upgrade's texts say (unless the press
+ * upgraded it, which sent those).
+ */
+function leftMaintenance(ctx: AlertContext, alert: AlertRow, info: HouseholdInfo, upgraded: boolean, now: number, fx: Effects): void {
+  if (alert.state === "open") setCascadeDue(ctx.db, alert.id, now);
+  else if (!upgraded) fx.events.push(...queueUpgrade(ctx, alert, info, outcomeOf(alert), now));
+  fx.wakeOutbox = true;
+}
+
 export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload, now: number): AlarmOutcome {
   const device = ctx.devices.get(deviceId);
   const info = device && !device.revoked ? ctx.dir.get(device.householdId) : null;
@@ -89,6 +113,7 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
   if (seqReused) flagSeqReset(ctx.db, deviceId, now);
 
   const open = findOpenAlert(ctx.db, device.householdId);
+  const maintenance = device.maintenance || info.maintenance;
   const d = decidePress(open ?? null, p, now, info.policy);
   let alert: AlertRow | undefined;
   let created = false;
@@ -105,17 +130,24 @@ export function handleAlarm(ctx: AlertContext, deviceId: string, p: AlarmPayload
         // durable (notify-plan.ts runDue): the press path stores only what the ack promises, and a
         // storm's acks never wait behind thousands of notification rows. The due time is in this
         // row, so a crash before the plan ran still plans it after the restart.
-        cascadeDueAt: test ? null : now,
+        cascadeDueAt: test || maintenance ? null : now,
         ...serviceFields(info, d.kind, p.category, now),
       });
+      if (maintenance) alert = markMaintenance(ctx, alert.id, true);
+      // an alarm while the community runs a drill is the drill's (a service request is not an alarm)
+      if (!test && d.kind !== "service") alert = markDrillAlarm(ctx.db, alert);
       created = !test;
       fx.events.push(alertEvent(ctx, "alert.created", alert, now, null, seqReused ? { seqReused: true } : undefined));
-      if (!test) fx.wakeOutbox = true;
+      if (!test && !maintenance) fx.wakeOutbox = true;
       break;
     }
-    case "join":
+    case "join": {
+      const leaving = open!.maintenance && !maintenance;
+      if (leaving) markMaintenance(ctx, d.alertId, false);
       ({ alert, reopened } = join(ctx, d, info, now, fx));
+      if (leaving) leftMaintenance(ctx, alert, info, d.escalated, now, fx);
       break;
+    }
     case "cancel": {
       alert = ctx.db.update(alerts).set({ state: "cancelled", closedAt: now, outcome: "false_alarm", arrivalDueAt: null, overdueAt: null }).where(eq(alerts.id, d.alertId)).returning().get()!;
       const stop = stopCalls(ctx, d.alertId, now, "resident", { type: "cancelled" });
@@ -158,5 +190,10 @@ export function handleStatus(ctx: AlertContext, deviceId: string, s: StatusPaylo
     type: "device.status", ts: now, communityId: info.communityId, actor: null,
     device: { id: row.id, householdId: row.householdId, type: row.type, online: row.online, battery: row.battery, lastSeenAt: row.lastSeenAt },
   }));
+  // supervision: the silence timer, battery and self-test faults; coming online, one `cmd config`
+  // with the device's keepalive (and a set-top box's green-key menu)
+  const sup = superviseStatus(ctx, row, info, s, now);
+  fx.events.push(...sup.events);
+  if (sup.cmd) fx.cmds.push({ deviceId, cmd: sup.cmd });
   return fx;
 }

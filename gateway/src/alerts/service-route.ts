@@ -28,7 +28,8 @@ export function serviceRecipients(info: HouseholdInfo, category: string | null):
   }
   if (category === WELFARE_CHECK && info.welfareIncludeFamily) {
     const phones = new Set(out.to.map((r) => r.phone));
-    for (const x of info.contacts) if (!phones.has(x.phone)) out.to.push({ contactId: x.id, name: x.name, phone: x.phone, language: x.language });
+    // the family, not the unit's help group: a welfare check is the grid's and the family's business
+    for (const x of info.contacts) if (!x.helpGroupId && !phones.has(x.phone)) out.to.push({ contactId: x.id, name: x.name, phone: x.phone, language: x.language });
   }
   return out;
 }

@@ -137,8 +137,53 @@ export const devices = sqliteTable("devices", {
   maintenanceAt: integer("maintenance_at"),
   /** The last time its secret was issued (provisioning or rotation). */
   secretIssuedAt: integer("secret_issued_at"),
+  /** Seconds of silence before it is a fault (null: the community's policy, 90 s by default; 20 s for close watch). */
+  supervisionS: integer("supervision_s"),
+  /** When the gateway next counts it as silent unless it is heard from (a durable timer; null: none runs). */
+  silentDueAt: integer("silent_due_at"),
+  /** The last self-test's result and time (a `status` with `selftest` after `cmd selftest`). */
+  selftestOk: integer("selftest_ok", { mode: "boolean" }),
+  selftestAt: integer("selftest_at"),
   createdAt: createdAt(),
-}, (t) => [index("devices_household").on(t.householdId)]);
+}, (t) => [index("devices_household").on(t.householdId), index("devices_silent_due").on(t.silentDueAt)]);
+
+/**
+ * Technical alerts (运维): a device silent past its window, a low battery, a failed self-test. Kept
+ * apart from alarms so a fault never stands in for, or blocks, a household's emergency. One open
+ * fault per (device, type); it clears when the device is heard from again or reports better.
+ */
+export const deviceFaults = sqliteTable("device_faults", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  deviceId: text("device_id").notNull(),
+  householdId: integer("household_id").notNull(),
+  communityId: integer("community_id").notNull(),
+  type: text("type", { enum: ["offline", "low_battery", "selftest_failed"] }).notNull(),
+  raisedAt: integer("raised_at").notNull(),
+  clearedAt: integer("cleared_at"),
+  acknowledgedAt: integer("acknowledged_at"),
+  acknowledgedBy: text("acknowledged_by"),
+  /** When the grid worker is texted unless it clears first (policy supervision.smsAfterS; null: done or none). */
+  smsDueAt: integer("sms_due_at"),
+  smsSentAt: integer("sms_sent_at"),
+  detail: text("detail"),
+}, (t) => [
+  uniqueIndex("device_faults_one_open").on(t.deviceId, t.type).where(sql`cleared_at IS NULL`),
+  index("device_faults_community").on(t.communityId, t.id),
+  index("device_faults_sms_due").on(t.smsDueAt),
+]);
+
+/** A drill: while it runs, the community's alarms are marked as drill and the family is called only if chosen. */
+export const drills = sqliteTable("drills", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  communityId: integer("community_id").notNull().references(() => communities.id),
+  name: text("name").notNull(),
+  callFamily: integer("call_family", { mode: "boolean" }).notNull().default(false),
+  startedBy: text("started_by").notNull(),
+  startedAt: integer("started_at").notNull(),
+  endedAt: integer("ended_at"),
+  /** The report (JSON), written when the drill ends. */
+  report: text("report"),
+}, (t) => [index("drills_community").on(t.communityId, t.id)]);
 
 export const alerts = sqliteTable("alerts", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -172,6 +217,8 @@ export const alerts = sqliteTable("alerts", {
   category: text("category"),
   /** A service request's answer-time target (first press + the category's targetS). */
   answerDueAt: integer("answer_due_at"),
+  /** Raised during this drill (drills.id): bannered on the console, the family called only if the drill says so. */
+  drillId: integer("drill_id"),
   /** Raised while its household or device was in maintenance: on the console, nobody called. */
   maintenance: integer("maintenance", { mode: "boolean" }).notNull().default(false),
   /** When an unclaimed alert goes up to the district console (a durable timer; null: none runs). */
@@ -232,7 +279,10 @@ export const events = sqliteTable("events", {
 /** The durable outbox: every SMS and call is a row before it is sent. */
 export const notifications = sqliteTable("notifications", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  alertId: integer("alert_id").notNull().references(() => alerts.id),
+  /** The alarm it is about; null for a technical alert's text (faultId). */
+  alertId: integer("alert_id").references(() => alerts.id),
+  /** A technical alert's text to the grid worker (device_faults.id); null for an alarm's rows. */
+  faultId: integer("fault_id").references(() => deviceFaults.id),
   communityId: integer("community_id").notNull(),
   contactId: integer("contact_id"),
   name: text("name").notNull(),
@@ -267,6 +317,7 @@ export const notifications = sqliteTable("notifications", {
   // an SMS reply is matched to the alarms texted to its number
   index("notifications_to_phone").on(t.toPhone),
   index("notifications_alert").on(t.alertId),
+  index("notifications_fault").on(t.faultId),
   index("notifications_sid").on(t.providerSid),
 ]);
 

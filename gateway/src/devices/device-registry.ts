@@ -28,6 +28,8 @@ export interface DeviceInfo {
   type: "button" | "stb";
   secretHash: string;
   revoked: boolean;
+  /** In maintenance: its presses reach the console marked so, and nobody is texted or called. */
+  maintenance: boolean;
 }
 
 /** What a credential check found. */
@@ -48,7 +50,9 @@ export class DeviceRegistry {
     this.byId ??= this.db.select().from(devices).where(eq(devices.id, sql.placeholder("id"))).prepare();
     const row = this.byId.get({ id });
     if (!row) return null;
-    const d: DeviceInfo = { id: row.id, householdId: row.householdId, type: row.type, secretHash: row.secretHash, revoked: row.revokedAt !== null };
+    const d: DeviceInfo = {
+      id: row.id, householdId: row.householdId, type: row.type, secretHash: row.secretHash, revoked: row.revokedAt !== null, maintenance: row.maintenanceAt !== null,
+    };
     this.cache.set(id, d);
     return d;
   }

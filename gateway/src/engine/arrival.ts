@@ -12,18 +12,21 @@ export interface ArrivalCore {
   goingBy: string | null;
   arrivedAt: number | null;
   overdueAt: number | null;
+  /** Raised in maintenance: nobody is called, so nothing comes back either. */
+  maintenance?: boolean;
 }
 
 /**
  * Whether the timer runs for this alert at all: a service request has no calls and no one to send
- * (the grid worker answers it in their own time), so it never comes back with sound.
+ * (the grid worker answers it in their own time), so it never comes back with sound; nor does an
+ * alert raised in maintenance, for which nobody is called.
  */
-export function arrivalTimed(a: Pick<ArrivalCore, "kind" | "arrivedAt">): boolean {
-  return a.kind !== "service" && a.arrivedAt === null;
+export function arrivalTimed(a: Pick<ArrivalCore, "kind" | "arrivedAt" | "maintenance">): boolean {
+  return a.kind !== "service" && a.arrivedAt === null && !a.maintenance;
 }
 
 /** When the timer of a claim or acknowledge made `now` fires (null: it does not run). */
-export function arrivalDue(a: Pick<ArrivalCore, "kind" | "arrivedAt">, now: number, policy: Policy): number | null {
+export function arrivalDue(a: Pick<ArrivalCore, "kind" | "arrivedAt" | "maintenance">, now: number, policy: Policy): number | null {
   return arrivalTimed(a) ? now + policy.arrivalTimeoutS * 1000 : null;
 }
 

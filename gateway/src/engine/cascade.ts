@@ -1,8 +1,10 @@
 /**
  * The call cascade: waves by contact priority (1 first; the same priority is one wave, called in
- * parallel), the next wave when the current one has ended without a claim or after the wave
- * timeout, rounds repeat, the supervisor is called once the alert has been unclaimed for
- * `supervisorAfterS`. Pure: time comes in as `now`.
+ * parallel), the household's own contacts first and then the members of the help groups of its unit
+ * and building, one wave per priority after the family's last; the next wave when the current one
+ * has ended without a claim or after the wave timeout, rounds repeat, the supervisor is called once
+ * the alert has been unclaimed for `supervisorAfterS`. An alert raised in maintenance calls and
+ * texts nobody. Pure: time comes in as `now`.
  */
 import type { AlarmKind, AlertState } from "@helpkey/shared";
 import type { Policy } from "@helpkey/shared";
@@ -13,6 +15,8 @@ export const SUPERVISOR_WAVE = 99;
 export interface CascadeContact {
   id: number;
   priority: number;
+  /** Set for a help-group member: called after every wave of the household's own contacts. */
+  helpGroupId?: number | null;
 }
 
 export interface CallRecord {
@@ -33,6 +37,10 @@ export interface CascadeInput {
   calls: CallRecord[];
   now: number;
   policy: Policy;
+  /** Raised in maintenance: nobody is called, the supervisor neither. */
+  maintenance?: boolean;
+  /** A drill alarm that leaves the family out: no contact is called; the supervisor still is. */
+  drillQuiet?: boolean;
 }
 
 export interface PlannedCall {
@@ -47,21 +55,29 @@ export interface CascadePlan {
   nextCheckAt: number | null;
 }
 
-/** Contact ids grouped into waves, lowest priority number first. */
+/** Whether an alert reaches anyone's phone: one raised in maintenance (an installer's test press) reaches the console only. */
+export function notifiesPeople(alert: { maintenance?: boolean }): boolean {
+  return !alert.maintenance;
+}
+
+const tierOf = (c: CascadeContact) => (c.helpGroupId ? 1 : 0);
+
+/** Contact ids grouped into waves: the household's own by priority (lowest first), then the help groups' by priority. */
 export function planWaves(contacts: CascadeContact[]): number[][] {
-  const byPriority = new Map<number, number[]>();
-  for (const c of [...contacts].sort((a, b) => a.priority - b.priority || a.id - b.id)) {
-    const wave = byPriority.get(c.priority) ?? [];
+  const byWave = new Map<string, number[]>();
+  for (const c of [...contacts].sort((a, b) => tierOf(a) - tierOf(b) || a.priority - b.priority || a.id - b.id)) {
+    const key = `${tierOf(c)}:${c.priority}`;
+    const wave = byWave.get(key) ?? [];
     wave.push(c.id);
-    byPriority.set(c.priority, wave);
+    byWave.set(key, wave);
   }
-  return [...byPriority.values()];
+  return [...byWave.values()];
 }
 
 export function planCascade(input: CascadeInput): CascadePlan {
   const { policy, now } = input;
-  if (input.state !== "open" || input.kind === "service") return { calls: [], nextCheckAt: null };
-  const waves = planWaves(input.contacts);
+  if (input.state !== "open" || input.kind === "service" || !notifiesPeople(input)) return { calls: [], nextCheckAt: null };
+  const waves = planWaves(input.drillQuiet ? [] : input.contacts);
   const planned: PlannedCall[] = [];
   const contactCalls = input.calls.filter((c) => c.wave !== SUPERVISOR_WAVE);
   let waveStartedAt: number | null = null;
@@ -105,4 +121,9 @@ export function planCascade(input: CascadeInput): CascadePlan {
 export function smsRecipients<T extends { relation: string }>(kind: AlarmKind, contacts: T[]): T[] {
   if (kind !== "service") return contacts;
   return contacts.filter((c) => /grid|网格/i.test(c.relation));
+}
+
+/** Who an alert's texts are for: smsRecipients, and nobody for an alert raised in maintenance or a drill alarm that leaves the family out. */
+export function alarmRecipients<T extends { relation: string }>(alert: { kind: AlarmKind; maintenance?: boolean; drillQuiet?: boolean }, contacts: T[]): T[] {
+  return notifiesPeople(alert) && !alert.drillQuiet ? smsRecipients(alert.kind, contacts) : [];
 }

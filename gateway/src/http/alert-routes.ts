@@ -4,7 +4,10 @@ import { actionBodySchema, alertListQuerySchema, alertNoteBodySchema, ErrorCodes
 import { applyAction } from "../alerts/action-flow";
 import { emptyEffects } from "../alerts/effects";
 import { consoleActions, type ConsoleAction } from "../engine/alert-engine";
-import { getAlert, listAlerts, setAlertNote, toAlertView } from "../store/alerts";
+import { alerts } from "../db/schema";
+import { alertsPage } from "../registry/alert-list";
+import { keysetPage } from "../registry/paginate";
+import { getAlert, setAlertNote, toAlertView } from "../store/alerts";
 import { alertEvents, appendEvent } from "../store/events";
 import { notificationsOfAlert, toNotificationView } from "../store/notifications";
 import { anyRole } from "../users/roles";
@@ -17,11 +20,14 @@ const consoleUser = { config: { access: anyRole } };
 export function alertRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { ctx } = deps;
 
-  app.get("/api/alerts", consoleUser, async (req) => {
+  // newest first; the cursor walks to older alerts (registry/paginate.ts)
+  app.get("/api/alerts", consoleUser, async (req, reply) => {
     const q = parse(alertListQuerySchema, req.query);
     const p = principalOf(req);
     const communityIds = q.communityId ? [q.communityId].filter((c) => canSee(p, c)) : p.communityIds ?? undefined;
-    return listAlerts(ctx.db, { state: q.state, communityIds, sinceId: q.since, limit: q.limit }).map((a) => toAlertView(a, ctx.dir));
+    const page = keysetPage(q, alerts.id, { order: "desc" });
+    const rows = alertsPage(ctx.db, { state: q.state, communityIds, kind: q.kind, since: q.since, until: q.until }, page);
+    return page.finish(reply, rows, (a) => a.id).map((a) => toAlertView(a, ctx.dir));
   });
 
   app.get("/api/alerts/:id", consoleUser, async (req) => {

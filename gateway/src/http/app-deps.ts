@@ -7,9 +7,11 @@ import type { ConsoleHub } from "../console/console-hub";
 import type { HashPool } from "../devices/hash-pool";
 import type { Metrics } from "../metrics/metrics";
 import type { AdminToken } from "./auth";
+import type { AdminTokenRotation } from "../admin-token-rotation";
 import type { PhoneStatus } from "../notify/phone-health";
 import type { LoginGuard } from "./login-guard";
 import type { Channel } from "@helpkey/shared";
+import type { DoorCodeCipher } from "../board/door-code-cipher";
 import type { ChannelStatus } from "../notify/outbox-send";
 
 export interface HealthProbe {
@@ -27,6 +29,8 @@ export interface AppDeps {
   logger: Logger;
   now: () => number;
   adminToken: AdminToken;
+  /** Issues a new admin token while running (POST /api/admin-token/rotate). */
+  adminTokenRotation?: AdminTokenRotation;
   loginGuard: LoginGuard;
   /** Where slow hashes run (device secrets, passwords): never the event loop nor libuv's pool. */
   hashes: HashPool;
@@ -41,6 +45,8 @@ export interface AppDeps {
   /** Kick a device off the broker (revocation, rotation). */
   disconnectDevice: (id: string) => void;
   metricsEnabled: boolean;
+  /** Seals and opens door codes (the key is kept out of the database). */
+  doorCodes: DoorCodeCipher;
   /** The built console (dashboard/dist); when it is missing, `/` says how to build it. */
   dashboardDir: string;
   /** Twilio webhook verification. */

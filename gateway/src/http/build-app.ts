@@ -7,22 +7,30 @@ import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import websocket from "@fastify/websocket";
+import { adminTokenRoutes } from "./admin-token-routes";
 import { alertRoutes } from "./alert-routes";
+import { auditRoutes } from "./audit-routes";
 import type { AppDeps } from "./app-deps";
 import { authorize, createAuthenticate, type Access } from "./auth";
 import { boardRoutes } from "./board-routes";
 import { consoleRoute } from "./console-route";
 import { deviceRoutes } from "./device-routes";
+import { helpGroupRoutes } from "./help-group-routes";
 import { directoryRoutes } from "./directory-routes";
 import { installErrorHandler } from "./errors";
 import { healthRoutes } from "./health-routes";
+import { importRoutes } from "./import-routes";
 import { RATE_LIMIT_CLIENTS } from "./login-guard";
+import { installOpenApi } from "./openapi/openapi-plugin";
 import { residentCardRoutes } from "./resident-card-routes";
 import { responderRoutes } from "./responder-routes";
 import { serviceRoutes } from "./service-routes";
 import { sessionRoutes } from "./session-routes";
+import { supervisionRoutes } from "./supervision-routes";
 import { tvRoutes } from "./tv-routes";
 import { userRoutes } from "./user-routes";
+import { districtRoutes } from "./district-routes";
+import { drillRoutes } from "./drill-routes";
 import { twilioRoutes } from "../notify/twilio-routes";
 
 /** A route as the router holds it, with who may call it. */
@@ -72,6 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   // Per source address, only on routes that ask for it (the login); its store is an LRU of this size.
   await app.register(rateLimit, { global: false, cache: RATE_LIMIT_CLIENTS });
+  // Before the routes: the OpenAPI document (/docs) lists every route registered after it.
+  await installOpenApi(app);
 
   const authenticate = createAuthenticate(deps.adminToken, deps.ctx.db, deps.now);
   app.addHook("onRequest", async (req) => {
@@ -90,17 +100,24 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   healthRoutes(app, deps);
   directoryRoutes(app, deps);
+  auditRoutes(app, deps);
   deviceRoutes(app, deps);
+  helpGroupRoutes(app, deps);
   alertRoutes(app, deps);
   consoleRoute(app, deps);
   twilioRoutes(app, deps);
   sessionRoutes(app, deps);
   userRoutes(app, deps);
+  districtRoutes(app, deps);
+  drillRoutes(app, deps);
   responderRoutes(app, deps);
   boardRoutes(app, deps);
   residentCardRoutes(app, deps);
   serviceRoutes(app, deps);
+  supervisionRoutes(app, deps);
   tvRoutes(app, deps);
+  importRoutes(app, deps);
+  adminTokenRoutes(app, deps);
   await consolePages(app, deps.dashboardDir);
   return { app, routes };
 }

@@ -8,6 +8,7 @@ import type { ConsoleClient } from "../console/console-hub";
 import { compareForQueue } from "../engine/alert-engine";
 import { listActiveAlerts, toAlertView } from "../store/alerts";
 import { eventsSince, lastEventNumber } from "../store/events";
+import { reachingNotesOfLiveAlerts } from "../store/notifications";
 import { anyRole } from "../users/roles";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth";
@@ -28,7 +29,8 @@ export function consoleRoute(app: FastifyInstance, deps: AppDeps): void {
       frames.push(...missed);
     } else {
       const alerts = listActiveAlerts(ctx.db, p.communityIds ?? undefined).sort(compareForQueue).map((a) => toAlertView(a, ctx.dir));
-      frames.push({ type: "snapshot", n: lastEventNumber(ctx.db), alerts });
+      const notifications = reachingNotesOfLiveAlerts(ctx.db, p.communityIds ?? undefined);
+      frames.push({ type: "snapshot", n: lastEventNumber(ctx.db), alerts, notifications });
     }
     const remove = hub.add(client);
     metrics.consoleClients.set(hub.size());

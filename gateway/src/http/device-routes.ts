@@ -1,80 +1,123 @@
-/** Device provisioning: the secret is shown once, stored as a slow hash. */
-import { randomBytes } from "node:crypto";
-import { asc, eq } from "drizzle-orm";
-import type { FastifyInstance, FastifyReply } from "fastify";
-import { createDeviceSchema, deviceIdParamSchema, ErrorCodes, listQuerySchemas, type CreatedDevice } from "@helpkey/shared";
-import { devices, households } from "../db/schema";
-import { HashPoolBusyError } from "../devices/hash-pool";
-import { hashDeviceSecret, newSecret } from "../devices/secret-hash";
+/**
+ * Device provisioning and lifecycle (docs/device-protocol.md): the secret is shown once and stored
+ * as a slow hash; rotation issues a new one and cuts the session the old one opened; revocation keeps
+ * the row for the audit trail and cuts the session; a move sends the device's presses to another
+ * household from its next press on (alerts it raised stay with the old household). Every change is
+ * in the audit trail, never a secret.
+ */
+import { and, eq } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { createDeviceSchema, deviceIdParamSchema, ErrorCodes, listQuerySchemas, moveDeviceSchema, type CreatedDevice } from "@helpkey/shared";
+import { devices } from "../db/schema";
+import { deviceView, placeOfHousehold } from "../devices/device-places";
+import { recordChange } from "../registry/audit";
+import { keysetPage } from "../registry/paginate";
 import { adminOnly } from "../users/roles";
 import type { AppDeps } from "./app-deps";
+import { auditActor as actorOf } from "./audit-actor";
+import { bulkDeviceRoutes } from "./device-bulk-routes";
+import { issueSecret, newDeviceId } from "./device-secrets";
 import { HttpError, notFound, parse } from "./errors";
-
-type DeviceRow = typeof devices.$inferSelect;
-const view = ({ secretHash: _, ...d }: DeviceRow) => d;
+import { maintenanceRoutes } from "./maintenance-routes";
 
 export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db, devices: registry } = deps.ctx;
   const admin = { config: { access: adminOnly } };
   const get = (id: string) => db.select().from(devices).where(eq(devices.id, id)).get();
-  /** A new secret and its hash at device cost, on the hash pool: the device's first CONNECT is then as cheap as its hundredth. */
-  const issueSecret = async (reply: FastifyReply): Promise<{ secret: string; secretHash: string }> => {
-    const secret = newSecret();
-    try {
-      return { secret, secretHash: await hashDeviceSecret(secret, deps.hashes.derive) };
-    } catch (err) {
-      if (!(err instanceof HashPoolBusyError)) throw err;
-      reply.header("retry-after", 2);
-      throw new HttpError(503, ErrorCodes.BUSY, "too many secrets being checked right now: try again in a few seconds");
-    }
+  const communityOf = (householdId: number) => placeOfHousehold(db, householdId)?.communityId ?? null;
+  /** An unrevoked device, else 404. */
+  const live = (id: string) => {
+    const d = get(id);
+    if (!d || d.revokedAt !== null) throw notFound(`device ${id}`);
+    return d;
   };
 
   app.post("/api/devices", admin, async (req, reply) => {
     const body = parse(createDeviceSchema, req.body);
-    if (!db.select().from(households).where(eq(households.id, body.householdId)).get()) throw new HttpError(400, ErrorCodes.BAD_REQUEST, `householdId: no such household ${body.householdId}`, "householdId");
-    const id = body.id ?? `${body.type === "button" ? "btn" : "stb"}-${randomBytes(5).toString("hex")}`;
+    const place = placeOfHousehold(db, body.householdId);
+    if (!place) throw new HttpError(400, ErrorCodes.BAD_REQUEST, `householdId: no such household ${body.householdId}`, "householdId");
+    const id = body.id ?? newDeviceId(body.type);
     if (get(id)) throw new HttpError(409, ErrorCodes.CONFLICT, `device ${id} exists`);
-    const { secret, secretHash } = await issueSecret(reply);
-    // checked again after the hash: another request may have taken the id meanwhile
-    if (get(id)) throw new HttpError(409, ErrorCodes.CONFLICT, `device ${id} exists`);
-    db.insert(devices).values({ id, householdId: body.householdId, type: body.type, secretHash, createdAt: deps.now() }).run();
+    const { secret, secretHash } = await issueSecret(deps.hashes.derive, reply);
+    const now = deps.now();
+    db.$client.transaction(() => {
+      // checked again after the hash: another request may have taken the id meanwhile
+      if (get(id)) throw new HttpError(409, ErrorCodes.CONFLICT, `device ${id} exists`);
+      const row = db.insert(devices).values({ id, householdId: body.householdId, type: body.type, secretHash, secretIssuedAt: now, createdAt: now }).returning().get();
+      recordChange(db, { actor: actorOf(req), communityId: place.communityId, entity: "device", entityId: id, action: "create", after: deviceView(row), at: now });
+    }).immediate();
     registry.invalidate(id);
     req.log.info({ deviceId: id, householdId: body.householdId }, "device provisioned");
     return reply.status(201).send({ id, secret, mqtt: { url: deps.deviceMqttUrl } } satisfies CreatedDevice);
   });
 
-  app.get("/api/devices", admin, async (req) => {
+  app.get("/api/devices", admin, async (req, reply) => {
     const q = parse(listQuerySchemas.devices, req.query);
-    return db.select().from(devices).where(q.householdId ? eq(devices.householdId, q.householdId) : undefined).orderBy(asc(devices.id)).all().map(view);
+    const page = keysetPage(q, devices.id, { key: "text" });
+    const rows = db.select().from(devices).where(and(q.householdId ? eq(devices.householdId, q.householdId) : undefined, page.where)).orderBy(page.orderBy).limit(page.limit).all();
+    return page.finish(reply, rows, (r) => r.id).map(deviceView);
   });
 
   app.get("/api/devices/:id", admin, async (req) => {
     const { id } = parse(deviceIdParamSchema, req.params);
     const d = get(id);
     if (!d) throw notFound(`device ${id}`);
-    return view(d);
+    return deviceView(d);
+  });
+
+  /** A move: the device serves another household from its next press on; its open alerts stay where they were raised. */
+  app.patch("/api/devices/:id", admin, async (req) => {
+    const { id } = parse(deviceIdParamSchema, req.params);
+    const body = parse(moveDeviceSchema, req.body);
+    const before = live(id);
+    const to = placeOfHousehold(db, body.householdId);
+    if (!to) throw new HttpError(400, ErrorCodes.BAD_REQUEST, `householdId: no such household ${body.householdId}`, "householdId");
+    if (before.householdId === body.householdId) return deviceView(before);
+    const now = deps.now();
+    const after = db.$client.transaction(() => {
+      const row = db.update(devices).set({ householdId: body.householdId }).where(eq(devices.id, id)).returning().get()!;
+      recordChange(db, { actor: actorOf(req), communityId: to.communityId, entity: "device", entityId: id, action: "update", before: deviceView(before), after: deviceView(row), at: now });
+      return row;
+    }).immediate();
+    registry.invalidate(id);
+    req.log.info({ deviceId: id, from: before.householdId, to: body.householdId }, "device moved");
+    return deviceView(after);
   });
 
   app.post("/api/devices/:id/rotate-secret", admin, async (req, reply) => {
     const { id } = parse(deviceIdParamSchema, req.params);
-    const d = get(id);
-    if (!d || d.revokedAt) throw notFound(`device ${id}`);
-    const { secret, secretHash } = await issueSecret(reply);
-    db.update(devices).set({ secretHash }).where(eq(devices.id, id)).run();
+    live(id);
+    const { secret, secretHash } = await issueSecret(deps.hashes.derive, reply);
+    const now = deps.now();
+    db.$client.transaction(() => {
+      const before = live(id);
+      const row = db.update(devices).set({ secretHash, secretIssuedAt: now }).where(eq(devices.id, id)).returning().get()!;
+      recordChange(db, { actor: actorOf(req), communityId: communityOf(row.householdId), entity: "device", entityId: id, action: "update", before: deviceView(before), after: deviceView(row), at: now });
+    }).immediate();
     registry.invalidate(id);
     deps.disconnectDevice(id);
     req.log.info({ deviceId: id }, "device secret rotated");
     return { id, secret, mqtt: { url: deps.deviceMqttUrl } } satisfies CreatedDevice;
   });
 
-  /** Revokes (keeps the row for the audit trail) and disconnects. */
+  /** Revokes (keeps the row for the audit trail) and cuts its session; a reconnect is refused at CONNACK. */
   app.delete("/api/devices/:id", admin, async (req, reply) => {
     const { id } = parse(deviceIdParamSchema, req.params);
-    if (!get(id)) throw notFound(`device ${id}`);
-    db.update(devices).set({ revokedAt: deps.now(), online: false }).where(eq(devices.id, id)).run();
+    const before = get(id);
+    if (!before) throw notFound(`device ${id}`);
+    if (before.revokedAt === null) {
+      const now = deps.now();
+      db.$client.transaction(() => {
+        const row = db.update(devices).set({ revokedAt: now, online: false }).where(eq(devices.id, id)).returning().get()!;
+        recordChange(db, { actor: actorOf(req), communityId: communityOf(row.householdId), entity: "device", entityId: id, action: "delete", before: deviceView(before), after: deviceView(row), at: now });
+      }).immediate();
+    }
     registry.invalidate(id);
     deps.disconnectDevice(id);
     req.log.info({ deviceId: id }, "device revoked");
     return reply.status(204).send();
   });
+
+  maintenanceRoutes(app, deps);
+  bulkDeviceRoutes(app, deps);
 }

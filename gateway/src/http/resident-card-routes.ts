@@ -42,8 +42,9 @@ export function residentCardRoutes(app: FastifyInstance, deps: AppDeps): void {
       throw new HttpError(400, ErrorCodes.BAD_REQUEST, `alertId: alert ${alertId} is not this household's`, "alertId");
     }
     const p = principalOf(req);
-    const r = revealDoorCode(ctx.db, { householdId: info.householdId, communityId: info.communityId, alertId: alertId ?? null, actor: p.name, userId: p.userId }, deps.now());
+    const r = revealDoorCode(ctx.db, deps.doorCodes, { householdId: info.householdId, communityId: info.communityId, alertId: alertId ?? null, actor: p.name, userId: p.userId }, deps.now());
     if (!r) throw notFound(`door code of household ${info.householdId}`);
+    if (r === "unreadable") throw new HttpError(409, ErrorCodes.CONFLICT, "this door code was sealed with another key (HK_DOOR_CODE_KEY or door-code.key): set it again");
     req.log.info({ householdId: info.householdId, alertId, actor: p.name, revealId: r.revealId }, "door code revealed");
     reply.header("cache-control", "no-store");
     return { doorCode: r.doorCode };
@@ -57,7 +58,7 @@ export function residentCardRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.put("/api/households/:id/door-code", { config: { access: adminOnly } }, async (req, reply) => {
     const info = household(req);
     const { doorCode } = parse(doorCodeBodySchema, req.body);
-    setDoorCode(ctx.db, info.householdId, doorCode, deps.now());
+    setDoorCode(ctx.db, deps.doorCodes, info.householdId, doorCode, deps.now());
     req.log.info({ householdId: info.householdId }, "door code set");
     return reply.status(204).send();
   });

@@ -3,25 +3,31 @@
  * a signed, expiring link), and the responder page's API, which needs no login: the link's token is the
  * credential, and it stops working after resolution or expiry (410).
  *
- *   GET    /api/patrol?communityId=                      the roster (scoped)
+ *   GET    /api/patrol?communityId=&limit=&cursor=       the roster (scoped, paged by id)
  *   POST   /api/patrol {communityId, name, phone, language}   supervisor / admin
+ *   PATCH  /api/patrol/:id {name?, phone?, language?}     supervisor / admin
  *   DELETE /api/patrol/:id                                retire (supervisor / admin)
  *   POST   /api/alerts/:id/dispatch-patrol {patrolMemberId}
  *   GET    /api/alerts/:id/dispatches                     the alert's responders
  *   GET    /api/responder/:token                          the responder page's data (public)
  *   POST   /api/responder/:token/{on-way|arrived|resolved} [{outcome, note}] (public)
+ *
+ * Roster changes are audited; phones are typed as people write them and stored as E.164.
  */
-import { eq } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { ErrorCodes, idParamSchema } from "@helpkey/shared";
+import { createPatrolMemberSchema, ErrorCodes, idParamSchema, patchPatrolMemberSchema, patrolRosterQuerySchema } from "@helpkey/shared";
 import { communities, patrolMembers } from "../db/schema";
+import { recordChange } from "../registry/audit";
+import { keysetPage } from "../registry/paginate";
+import { normalizePhoneFields } from "../registry/phone-fields";
 import { getAlert } from "../store/alerts";
 import { dispatchPatrol } from "../users/patrol-dispatch";
-import { dispatchesOf, getDispatch, getPatrol, listPatrol, toDispatchView } from "../users/patrol-store";
+import { dispatchesOf, getDispatch, getPatrol, toDispatchView } from "../users/patrol-store";
 import { liveDispatch, responderStep, responderView } from "../users/responder-flow";
 import { responderSecret, verifyResponderToken } from "../users/responder-token";
-import { anyRole, createPatrolSchema, dispatchPatrolSchema, leads, patrolListQuerySchema, responderParamsSchema, responderResolveSchema } from "../users/roles";
+import { anyRole, dispatchPatrolSchema, leads, responderParamsSchema, responderResolveSchema } from "../users/roles";
 import type { AppDeps } from "./app-deps";
 import { canSee, principalOf } from "./auth";
 import { HttpError, notFound, parse } from "./errors";
@@ -32,27 +38,60 @@ export function responderRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { ctx } = deps;
   const secret = responderSecret(ctx.db);
 
-  app.get("/api/patrol", { config: { access: anyRole } }, async (req) => {
-    const q = parse(patrolListQuerySchema, req.query);
+  app.get("/api/patrol", { config: { access: anyRole } }, async (req, reply) => {
+    const q = parse(patrolRosterQuerySchema, req.query);
     const p = principalOf(req);
     const scope = q.communityId ? (canSee(p, q.communityId) ? [q.communityId] : []) : p.communityIds;
-    return listPatrol(ctx.db, scope);
+    if (scope?.length === 0) return [];
+    const page = keysetPage(q, patrolMembers.id);
+    const rows = ctx.db.select().from(patrolMembers)
+      .where(and(isNull(patrolMembers.retiredAt), scope ? inArray(patrolMembers.communityId, scope) : undefined, page.where))
+      .orderBy(page.orderBy).limit(page.limit).all();
+    return page.finish(reply, rows, (m) => m.id);
   });
 
+  const actorOf = (req: FastifyRequest) => ({ name: principalOf(req).name, userId: principalOf(req).userId });
+  const countryOf = (communityId: number) => ctx.db.select({ c: communities.countryCode }).from(communities).where(eq(communities.id, communityId)).get()?.c;
+  /** A member on the roster of a community the caller sees; retired members are off it (404). */
+  const rosterMember = (req: FastifyRequest, id: number) => {
+    const m = getPatrol(ctx.db, id);
+    if (!m || m.retiredAt !== null || !canSee(principalOf(req), m.communityId)) throw notFound(`patrol member ${id}`);
+    return m;
+  };
+
   app.post("/api/patrol", { config: { access: leads } }, async (req, reply) => {
-    const body = parse(createPatrolSchema, req.body);
-    if (!canSee(principalOf(req), body.communityId) || !ctx.db.select().from(communities).where(eq(communities.id, body.communityId)).get()) {
-      throw new HttpError(400, ErrorCodes.BAD_REQUEST, `communityId: no such community ${body.communityId}`, "communityId");
-    }
-    const row = ctx.db.insert(patrolMembers).values({ ...body, createdAt: deps.now() }).returning().get();
+    let body = parse(createPatrolMemberSchema, req.body);
+    const country = canSee(principalOf(req), body.communityId) ? countryOf(body.communityId) : undefined;
+    if (!country) throw new HttpError(400, ErrorCodes.BAD_REQUEST, `communityId: no such community ${body.communityId}`, "communityId");
+    body = normalizePhoneFields(body, ["phone"], country);
+    const row = ctx.db.$client.transaction(() => {
+      const m = ctx.db.insert(patrolMembers).values({ ...body, createdAt: deps.now() }).returning().get();
+      recordChange(ctx.db, { actor: actorOf(req), communityId: m.communityId, entity: "patrol_member", entityId: m.id, action: "create", after: m, at: deps.now() });
+      return m;
+    }).immediate();
     return reply.status(201).send(row);
+  });
+
+  app.patch("/api/patrol/:id", { config: { access: leads } }, async (req) => {
+    const { id } = parse(idParamSchema, req.params);
+    const before = rosterMember(req, id);
+    const patch = normalizePhoneFields(parse(patchPatrolMemberSchema, req.body), ["phone"], countryOf(before.communityId)!);
+    if (Object.keys(patch).length === 0) return before;
+    return ctx.db.$client.transaction(() => {
+      const after = ctx.db.update(patrolMembers).set(patch).where(eq(patrolMembers.id, id)).returning().get()!;
+      recordChange(ctx.db, { actor: actorOf(req), communityId: after.communityId, entity: "patrol_member", entityId: id, action: "update", before, after, at: deps.now() });
+      return after;
+    }).immediate();
   });
 
   app.delete("/api/patrol/:id", { config: { access: leads } }, async (req, reply) => {
     const { id } = parse(idParamSchema, req.params);
-    const m = getPatrol(ctx.db, id);
-    if (!m || !canSee(principalOf(req), m.communityId)) throw notFound(`patrol member ${id}`);
-    ctx.db.update(patrolMembers).set({ retiredAt: deps.now() }).where(eq(patrolMembers.id, id)).run();
+    const before = rosterMember(req, id);
+    ctx.db.$client.transaction(() => {
+      // retired, not deleted: past dispatches name the member
+      const after = ctx.db.update(patrolMembers).set({ retiredAt: deps.now() }).where(eq(patrolMembers.id, id)).returning().get();
+      recordChange(ctx.db, { actor: actorOf(req), communityId: before.communityId, entity: "patrol_member", entityId: id, action: "delete", before, after, at: deps.now() });
+    }).immediate();
     return reply.status(204).send();
   });
 

@@ -8,8 +8,10 @@ import {
   createGridSchema, createGridWorkerSchema, ErrorCodes, gridListQuerySchema, idParamSchema, patchGridSchema, serviceCategoriesBodySchema,
 } from "@helpkey/shared";
 import { buildings, communities, grids, gridWorkers, households, units } from "../db/schema";
+import { normalizePhoneFields } from "../registry/phone-fields";
 import { categoriesFrom, gridView, memberConflicts, setMembers, type Members } from "../store/grids";
 import { adminOnly, anyRole } from "../users/roles";
+import { menuToCommunity } from "../tv/stb-menu";
 import type { AppDeps } from "./app-deps";
 import { canSee, principalOf } from "./auth";
 import { HttpError, notFound, parse } from "./errors";
@@ -33,6 +35,7 @@ export function serviceRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (!db.select().from(communities).where(eq(communities.id, id)).get()) throw notFound(`community ${id}`);
     db.update(communities).set({ serviceCategories: JSON.stringify(body.categories) }).where(eq(communities.id, id)).run();
     dir.invalidate();
+    deps.dispatch(menuToCommunity(deps.ctx, id, body.categories));
     req.log.info({ communityId: id, categories: body.categories.length }, "service categories replaced");
     return { communityId: id, configured: true, categories: body.categories };
   });
@@ -104,8 +107,10 @@ export function serviceRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post("/api/grids/:id/workers", admin, async (req, reply) => {
     const { id } = parse(idParamSchema, req.params);
-    gridOf(req, id);
-    const body = parse(createGridWorkerSchema, req.body);
+    const g = gridOf(req, id);
+    // the phone as typed, read in the grid's community's country
+    const country = db.select({ c: communities.countryCode }).from(communities).where(eq(communities.id, g.communityId)).get()!.c;
+    const body = normalizePhoneFields(parse(createGridWorkerSchema, req.body), ["phone"], country);
     const row = db.insert(gridWorkers).values({ gridId: id, ...body, createdAt: deps.now() }).returning().get();
     dir.invalidate();
     return reply.status(201).send(row);

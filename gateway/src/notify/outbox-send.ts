@@ -20,6 +20,7 @@ import { emptyEffects, type Effects } from "../alerts/effects";
 import { notificationEvent } from "../alerts/notify-plan";
 import type { Metrics } from "../metrics/metrics";
 import { getAlert } from "../store/alerts";
+import { faultHouseholdId } from "../store/device-faults";
 import { getNotification, updateNotification, type NotificationRow } from "../store/notifications";
 import { dueRows, nextRetryAt, requeueRow, sendingSince } from "../store/outbox-queue";
 import { InFlightLimit } from "./in-flight-limit";
@@ -176,8 +177,9 @@ export class OutboxSender {
       const sid = row.targetSid ?? "";
       return (row.body ? channel.redirect(sid, row.body) : channel.hangUp(sid)).then(() => ({}));
     }
-    const alert = getAlert(ctx.db, row.alertId);
-    const policy = alert ? ctx.dir.get(alert.householdId)?.policy : undefined;
+    // an alarm's row follows its household's policy; a fault's text its device's household's
+    const householdId = row.alertId !== null ? getAlert(ctx.db, row.alertId)?.householdId : row.faultId !== null ? faultHouseholdId(ctx.db, row.faultId) : undefined;
+    const policy = householdId !== undefined ? ctx.dir.get(householdId)?.policy : undefined;
     const from = sender === undefined ? {} : { sender };
     return row.channel === "sms"
       ? channel.sendSms({ to: row.toPhone, body: row.body ?? "", statusCallback: this.url("sms-status", row.id), ...(row.purpose === "alarm" ? { validityPeriodS: policy?.smsValidityS ?? 600 } : {}), ...from })

@@ -7,6 +7,7 @@ import { runDueArrivals } from "../alerts/arrival-flow";
 import { emptyEffects, type Effects } from "../alerts/effects";
 import { runDue } from "../alerts/notify-plan";
 import { runDueWelfare } from "../welfare/welfare-flow";
+import { runSupervision } from "../supervision/supervision-tick";
 import { nextCascadeDue, setCascadeDue, type AlertRow } from "../store/alerts";
 import { dueByPriority, dueSteps } from "../store/due-cascades";
 import { requeueInFlight } from "../store/notifications";
@@ -98,13 +99,18 @@ export class OutboxWorker {
       // the welfare timers (households.welfare_due_at): no sign of life in time raises one check
       const welfare = runDueWelfare(this.o.ctx, this.o.now(), PLAN_PER_TICK);
       this.o.dispatch(welfare.effects);
+      // the supervision timers (devices.silent_due_at, device_faults.sms_due_at): silent devices, fault texts
+      const supervision = runSupervision(this.o.ctx, this.o.now(), PLAN_PER_TICK);
+      for (const e of supervision.effects.events) if (e.type === "fault.raised") this.o.logger.info({ deviceId: e.fault?.deviceId, fault: e.fault?.type }, "technical alert raised");
+      this.o.dispatch(supervision.effects);
       let wait = this.sender.sendDue();
       // every provider reply wakes this tick: both cascade queries are prepared once (store/alerts.ts)
       const cascadeAt = nextCascadeDue(this.o.ctx.db);
       if (cascadeAt !== null) wait = Math.min(wait, this.waitingForRoom ? STEP_SCAN_MS : Math.max(0, cascadeAt - this.o.now()));
       if (arrivals.nextAt !== null) wait = Math.min(wait, Math.max(0, arrivals.nextAt - this.o.now()));
       if (welfare.nextAt !== null) wait = Math.min(wait, Math.max(0, welfare.nextAt - this.o.now()));
-      if (more || arrivals.more || welfare.more || welfare.effects.wakeOutbox) this.wake();
+      if (supervision.nextAt !== null) wait = Math.min(wait, Math.max(0, supervision.nextAt - this.o.now()));
+      if (more || arrivals.more || welfare.more || welfare.effects.wakeOutbox || supervision.more) this.wake();
       else this.schedule(Math.max(wait, 5));
     } catch (err) {
       this.o.logger.error({ err }, "outbox tick failed; retrying");

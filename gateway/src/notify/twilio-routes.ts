@@ -70,7 +70,8 @@ export function twilioRoutes(app: FastifyInstance, deps: AppDeps): void {
     verify(req);
     const { id } = parse(idParamSchema, req.params);
     const row = getNotification(ctx.db, id);
-    const alert = row && getAlert(ctx.db, row.alertId);
+    // a row without an alert (a fault's text) is never a call: nothing to say
+    const alert = row && row.alertId !== null ? getAlert(ctx.db, row.alertId) : undefined;
     const info = alert && ctx.dir.get(alert.householdId);
     if (!row || !alert || !info) return xml(reply, hangUpTwiml());
     const lang = row.language;

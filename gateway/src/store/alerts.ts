@@ -1,6 +1,6 @@
 /** Alert rows and their console view. */
-import { and, asc, desc, eq, gt, inArray, isNotNull, lte, sql, type SQL } from "drizzle-orm";
-import { terminalStates, type AlertState, type AlertView } from "@helpkey/shared";
+import { and, asc, desc, eq, inArray, isNotNull, lte, sql, type SQL } from "drizzle-orm";
+import { terminalStates, type AlertView } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { alerts } from "../db/schema";
 import type { HouseholdDirectory } from "./household-info";
@@ -138,24 +138,11 @@ export function toAlertView(row: AlertRow, dir: HouseholdDirectory): AlertView {
     cascadeDueAt: row.cascadeDueAt,
     category: row.category,
     answerDueAt: row.answerDueAt,
+    maintenance: row.maintenance,
+    drillId: row.drillId,
     address: info?.address ?? { community: "?", building: "?", unit: "?", room: "?" },
     residents: info?.residents ?? [],
   };
-}
-
-export interface AlertQuery {
-  state?: AlertState | undefined;
-  communityIds?: number[] | undefined;
-  sinceId?: number | undefined;
-  limit: number;
-}
-
-export function listAlerts(db: Db, q: AlertQuery): AlertRow[] {
-  const where: SQL[] = [];
-  if (q.state) where.push(eq(alerts.state, q.state));
-  if (q.communityIds) where.push(inArray(alerts.communityId, q.communityIds));
-  if (q.sinceId !== undefined) where.push(gt(alerts.id, q.sinceId));
-  return db.select().from(alerts).where(and(...where)).orderBy(desc(alerts.id)).limit(q.limit).all();
 }
 
 export function listActiveAlerts(db: Db, communityIds?: number[]): AlertRow[] {

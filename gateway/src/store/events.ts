@@ -18,15 +18,15 @@ export type NewEvent = Omit<ConsoleEvent, "n">;
 
 /** Appends one event; its row id is the console number `n`. Call inside the caller's transaction. */
 export function appendEvent(db: Db, e: NewEvent, extra: { notificationId?: number; data?: unknown } = {}): ConsoleEvent {
-  const { communityId, type, ts, actor, alert, notification, device, message } = e;
+  const { communityId, type, ts, actor, alert, notification, device, message, fault } = e;
   const row = insertEvent(db).get({
     communityId,
     alertId: alert?.id ?? notification?.alertId ?? null,
-    deviceId: device?.id ?? alert?.deviceId ?? message?.deviceId ?? null,
+    deviceId: device?.id ?? alert?.deviceId ?? message?.deviceId ?? fault?.deviceId ?? null,
     notificationId: extra.notificationId ?? notification?.id ?? null,
     type,
     actor,
-    data: JSON.stringify({ alert, notification, device, message, extra: extra.data }),
+    data: JSON.stringify({ alert, notification, device, message, fault, extra: extra.data }),
     at: ts,
   });
   return { n: row!.id, ...e };
@@ -39,6 +39,7 @@ function toConsoleEvent(r: typeof events.$inferSelect): ConsoleEvent {
   if (d.notification) ev.notification = d.notification;
   if (d.device) ev.device = d.device;
   if (d.message) ev.message = d.message;
+  if (d.fault) ev.fault = d.fault;
   return ev;
 }
 

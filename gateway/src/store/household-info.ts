@@ -1,13 +1,15 @@
 /**
- * What the hot path needs to know about a household (address, residents, contacts, community),
- * cached in memory and dropped whole on any directory change (directory writes are rare).
+ * What the hot path needs to know about a household (address, residents, contacts and the members of
+ * its help groups, community, maintenance), cached in memory and dropped whole on any directory
+ * change (directory writes are rare).
  */
 import { asc, eq, sql } from "drizzle-orm";
-import type { Address, Language, ServiceCategory } from "@helpkey/shared";
+import { helpGroupContactId, type Address, type Language, type ServiceCategory } from "@helpkey/shared";
 import type { Db } from "../db/open";
 import { buildings, communities, contacts, households, residents, units } from "../db/schema";
 import { policyFrom, type Policy } from "@helpkey/shared";
 import { categoriesFrom, gridOfHousehold, type GridWorkerInfo } from "./grids";
+import { helpersOf, type HelperRow } from "./help-groups";
 
 export interface ContactInfo {
   id: number;
@@ -16,6 +18,26 @@ export interface ContactInfo {
   relation: string;
   priority: number;
   language: Language;
+  /** A help-group member (id = helpGroupContactId(member id)): called after the household's own contacts. */
+  helpGroupId: number | null;
+}
+
+/** How the console names a help-group member's role (a relation it translates). */
+const HELPER_RELATION: Record<HelperRow["role"], string> = { neighbour: "neighbour", volunteer: "volunteer", grid_worker: "grid worker" };
+
+/**
+ * The household's contacts, then the members of its help groups whose number is not among them yet:
+ * one person is texted and called once per alarm, however many lists name them.
+ */
+function withHelpers(own: ContactInfo[], helpers: HelperRow[]): ContactInfo[] {
+  const phones = new Set(own.map((c) => c.phone));
+  const out = [...own];
+  for (const m of helpers) {
+    if (phones.has(m.phone)) continue;
+    phones.add(m.phone);
+    out.push({ id: helpGroupContactId(m.id), name: m.name, phone: m.phone, relation: HELPER_RELATION[m.role], priority: m.priority, language: m.language, helpGroupId: m.groupId });
+  }
+  return out;
 }
 
 export interface HouseholdInfo {
@@ -25,6 +47,7 @@ export interface HouseholdInfo {
   address: Address;
   residents: string[];
   notes: string | null;
+  /** The household's own contacts, then its help groups' members (helpGroupId set). */
   contacts: ContactInfo[];
   supervisorPhone: string | null;
   communityLanguage: Language;
@@ -39,6 +62,8 @@ export interface HouseholdInfo {
   livesAlone: boolean;
   /** Welfare checks text the contacts too: the household's choice, else the policy's. */
   welfareIncludeFamily: boolean;
+  /** In maintenance: its presses reach the console marked so, and nobody is texted or called. */
+  maintenance: boolean;
 }
 
 export class HouseholdDirectory {
@@ -74,7 +99,10 @@ export class HouseholdDirectory {
       address: { community: row.c.name, building: row.b.name, unit: row.u.name, room: row.h.room },
       residents: people.map((p) => p.name),
       notes: row.h.notes,
-      contacts: cs.map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, language: c.language })),
+      contacts: withHelpers(
+        cs.map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, language: c.language, helpGroupId: null })),
+        helpersOf(this.db, { unitId: row.u.id, buildingId: row.b.id }),
+      ),
       supervisorPhone: row.c.supervisorPhone,
       communityLanguage: row.c.language,
       residentLanguage: new Set(people.map((p) => p.language)).size === 1 ? people[0]!.language : row.c.language,
@@ -84,6 +112,7 @@ export class HouseholdDirectory {
       gridWorkers: grid?.workers ?? [],
       livesAlone: row.h.livesAlone,
       welfareIncludeFamily: row.h.welfareIncludeFamily ?? policy.welfare.includeFamily,
+      maintenance: row.h.maintenanceAt !== null,
     };
   }
 

@@ -8,7 +8,9 @@ import { prepared } from "./prepared";
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
 
+/** An alarm's row as the console shows it; a fault's text (no alert) is shown with its fault (supervision/fault-view.ts). */
 export function toNotificationView(r: NotificationRow): NotificationView {
+  if (r.alertId === null) throw new Error(`notification ${r.id} belongs to no alert`);
   return {
     id: r.id,
     alertId: r.alertId,
@@ -51,7 +53,8 @@ export function insertNotification(db: Db, row: NewNotification): NotificationRo
   return stmt.get(params)!;
 }
 
-function alertPriority(db: Db, alertId: number): number {
+function alertPriority(db: Db, alertId: number | null | undefined): number {
+  if (alertId == null) return 9;
   const stmt = prepared(db, "notifications.alertPriority", () => db.$client.prepare<[number], { p: number }>("SELECT priority AS p FROM alerts WHERE id = ?"));
   return stmt.get(alertId)?.p ?? 9;
 }
@@ -64,6 +67,31 @@ export function notificationsOfAlert(db: Db, alertId: number): NotificationRow[]
   return prepared(db, "notifications.ofAlert", () =>
     db.select().from(notifications).where(eq(notifications.alertId, sql.placeholder("alertId"))).orderBy(asc(notifications.id)).prepare(),
   ).all({ alertId });
+}
+
+/** A console snapshot's share of notifications: enough to redraw every card's "N of M reached" after a reload. */
+const SNAPSHOT_NOTES_MAX = 20_000;
+const REACHING_PURPOSES = ["alarm", "call", "supervisor"];
+
+/**
+ * The notifications that try to reach a person about the alarm itself, for every live alert the
+ * caller sees (the most urgent alerts first, so a cap cuts the calmest cards).
+ */
+export function reachingNotesOfLiveAlerts(db: Db, communityIds?: number[]): NotificationView[] {
+  const scope = communityIds ? `AND a.community_id IN (${communityIds.map(() => "?").join(",") || "NULL"})` : "";
+  const rows = db.$client.prepare(
+    `SELECT n.* FROM notifications n JOIN alerts a ON a.id = n.alert_id
+     WHERE a.state NOT IN ('resolved', 'cancelled') AND n.purpose IN (${REACHING_PURPOSES.map(() => "?").join(",")}) ${scope}
+     ORDER BY a.priority, a.id, n.id LIMIT ${SNAPSHOT_NOTES_MAX}`,
+  ).all(...REACHING_PURPOSES, ...(communityIds ?? [])) as Record<string, unknown>[];
+  return rows.map((r) => toNotificationView(fromSqlRow(r)));
+}
+
+function fromSqlRow(r: Record<string, unknown>): NotificationRow {
+  const cols = getTableColumns(notifications);
+  const out: Record<string, unknown> = {};
+  for (const [k, col] of Object.entries(cols)) out[k] = r[col.name];
+  return out as NotificationRow;
 }
 
 /** One prepared UPDATE per set of patched columns (a handful exist: status moves, sends, retries). */

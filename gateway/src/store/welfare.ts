@@ -32,3 +32,12 @@ export function dueWelfare(db: Db, now: number, limit: number): { id: number; we
 export function nextWelfareDue(db: Db): number | null {
   return prepared(db, "welfare.next", () => db.select({ at: sql<number | null>`min(${households.welfareDueAt})` }).from(households).prepare()).get()?.at ?? null;
 }
+
+/** The community's running watches: each household's last sign of life (null: none since the watch began). */
+export function runningWatches(db: Db, communityId: number): { id: number; lastSignOfLifeAt: number | null }[] {
+  return db.$client.prepare(
+    `SELECT h.id AS id, h.last_sign_of_life_at AS lastSignOfLifeAt FROM households h
+     JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id
+     WHERE b.community_id = ? AND h.welfare_due_at IS NOT NULL`,
+  ).all(communityId) as { id: number; lastSignOfLifeAt: number | null }[];
+}

@@ -1,16 +1,10 @@
 /** The patrol roster (one per community) and the dispatches of its members to alerts. */
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { patrolMembers, responderDispatches } from "../db/schema";
 
 export type PatrolRow = typeof patrolMembers.$inferSelect;
 export type DispatchRow = typeof responderDispatches.$inferSelect;
-
-export function listPatrol(db: Db, communityIds: number[] | null): PatrolRow[] {
-  const where = [isNull(patrolMembers.retiredAt)];
-  if (communityIds) where.push(inArray(patrolMembers.communityId, communityIds));
-  return db.select().from(patrolMembers).where(and(...where)).orderBy(asc(patrolMembers.communityId), asc(patrolMembers.name)).all();
-}
 
 export function getPatrol(db: Db, id: number): PatrolRow | undefined {
   return db.select().from(patrolMembers).where(eq(patrolMembers.id, id)).get();

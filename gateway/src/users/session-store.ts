@@ -9,7 +9,7 @@ import type { Db } from "../db/open";
 import { sessions, users } from "../db/schema";
 import { tokenDigest } from "../devices/secret-hash";
 import type { Role } from "./roles";
-import { communitiesOf } from "./user-store";
+import { scopeOf } from "./user-store";
 
 /**
  * Idle lifetime: longer than a 12-hour night shift, so a console left open never logs its
@@ -51,5 +51,6 @@ export function lookupSession(db: Db, token: string, now: number): SessionPrinci
   if (now - row.s.lastSeenAt > 5 * 60_000) db.update(sessions).set({ lastSeenAt: now, expiresAt: now + SESSION_IDLE_MS }).where(eq(sessions.id, id)).run();
   if (!row.u) return { name: "admin", role: "admin", communityIds: null, userId: null, sessionId: id, username: "admin" };
   const u = row.u;
-  return { name: u.name, role: u.role, communityIds: u.role === "admin" ? null : communitiesOf(db, u.id), userId: u.id, sessionId: id, username: u.username };
+  // read per lookup, never cached: a district user's scope follows a community moved to another district at once
+  return { name: u.name, role: u.role, communityIds: scopeOf(db, u), userId: u.id, sessionId: id, username: u.username };
 }

@@ -14,7 +14,7 @@ import { addWindowTime } from "../engine/waking-hours";
 import { findOpenAlert, insertAlert, toAlertView } from "../store/alerts";
 import { appendEvent } from "../store/events";
 import type { HouseholdInfo } from "../store/household-info";
-import { dueWelfare, nextWelfareDue, recordSignOfLife, setWelfareDue } from "../store/welfare";
+import { dueWelfare, nextWelfareDue, recordSignOfLife, runningWatches, setWelfareDue } from "../store/welfare";
 
 /** When a check is due for a lapse that starts at `from` (null when the household is not watched). */
 export function welfareDueFrom(info: HouseholdInfo, from: number): number | null {
@@ -37,6 +37,24 @@ export function signOfLife(ctx: AlertContext, householdId: number, at: number): 
 export function rearmWelfare(ctx: AlertContext, householdId: number, now: number): void {
   const info = ctx.dir.get(householdId);
   if (info) setWelfareDue(ctx.db, householdId, welfareDueFrom(info, now));
+}
+
+/**
+ * The community's welfare span or waking hours changed: every running watch is timed again from
+ * its household's last sign of life (from now when none came since the watch began), so a shorter
+ * span takes effect today, not after the next sign of life. Returns how many watches moved.
+ */
+export function retimeWelfare(ctx: AlertContext, communityId: number, now: number): number {
+  let n = 0;
+  ctx.db.$client.transaction(() => {
+    for (const w of runningWatches(ctx.db, communityId)) {
+      const info = ctx.dir.get(w.id);
+      if (!info) continue;
+      setWelfareDue(ctx.db, w.id, welfareDueFrom(info, w.lastSignOfLifeAt ?? now));
+      n++;
+    }
+  }).immediate();
+  return n;
 }
 
 /** The outbox worker's step: up to `limit` due households, in one transaction. */
