@@ -44,15 +44,19 @@ async function deviceOver(h: Harness | HkBroker, t: Transport, id: string, opts:
 }
 
 /** A raw TCP connection; resolves once connected. */
+/** Each socket's close, listened for from its creation: a close while other sockets still connect is not missed. */
+const closes = new WeakMap<Socket, Promise<void>>();
+
 function rawSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = netConnect({ host: "127.0.0.1", port }, () => resolve(s));
+    closes.set(s, new Promise<void>((done) => s.once("close", () => done())));
     s.once("error", reject);
     sockets.push(s);
   });
 }
 
-const socketClosed = (s: Socket) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once("close", () => resolve())));
+const socketClosed = (s: Socket) => closes.get(s) ?? new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once("close", () => resolve())));
 
 const connectPacket = (id: string, password = SECRETS[id]!) =>
   generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, keepalive: 30, clientId: id, username: id, password: Buffer.from(password) });

@@ -11,7 +11,8 @@ import { openDb, type Db } from "../src/db/open";
 import { buildings, communities, devices, households, units } from "../src/db/schema";
 import { ConnectAuth, type ConnectAuthResult } from "../src/devices/connect-auth";
 import { DeviceRegistry } from "../src/devices/device-registry";
-import { sourceKey, TokenBuckets } from "../src/devices/failure-budgets";
+import { sourceKey } from "@helpkey/shared/source-key";
+import { TokenBuckets } from "../src/devices/failure-budgets";
 import { HashPool } from "../src/devices/hash-pool";
 import { hashDeviceSecret } from "../src/devices/secret-hash";
 

@@ -12,7 +12,8 @@
  */
 import type { Credentials, Identity } from "@helpkey/broker";
 import type { DeviceRegistry, DeviceVerdict } from "./device-registry";
-import { DEVICE_BUDGET, SOURCE_BUDGET, sourceKey, TokenBuckets } from "./failure-budgets";
+import { sourceKey } from "@helpkey/shared/source-key";
+import { DEVICE_BUDGET, SOURCE_BUDGET, TokenBuckets } from "./failure-budgets";
 import { HashExpiredError, HashPoolBusyError } from "./hash-pool";
 
 /** What happened to one CONNECT's check (hk_device_auth_total{result}). */
