@@ -20,6 +20,8 @@ export const topics = {
   allAlarms: `${PREFIX}/+/alarm`,
   allStatus: `${PREFIX}/+/status`,
   allEvents: `${PREFIX}/+/event`,
+  /** Every device topic at once: a filter no device may subscribe to. */
+  everyDevice: `${PREFIX}/#`,
 } as const;
 
 export interface ParsedTopic {

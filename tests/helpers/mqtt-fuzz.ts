@@ -10,6 +10,7 @@
 import { connect as netConnect } from "node:net";
 import fc from "fast-check";
 import { generate, type Packet } from "mqtt-packet";
+import { topics } from "@helpkey/shared";
 
 export interface FuzzDevice {
   id: string;
@@ -29,8 +30,8 @@ const topicArb = (own: string[]) =>
   fc.oneof(
     fc.string({ maxLength: 40 }),
     fc.string({ unit: "binary", maxLength: 40 }),
-    fc.constantFrom("", "#", "+", "/", "$SYS/broker", "hk/v1/dev/+/alarm", "hk/v1/dev/#", "hk/v1/dev/other/alarm", "hk/v1/dev/x/ack", "a/\u0000/b", "../../etc"),
-    fc.constantFrom(...own.flatMap((id) => [`hk/v1/dev/${id}/alarm`, `hk/v1/dev/${id}/status`, `hk/v1/dev/${id}/event`, `hk/v1/dev/${id}/ack`, `hk/v1/dev/${id}/cmd`])),
+    fc.constantFrom("", "#", "+", "/", "$SYS/broker", topics.allAlarms, topics.everyDevice, topics.alarm("other"), topics.ack("x"), "a/\u0000/b", "../../etc"),
+    fc.constantFrom(...own.flatMap((id) => [topics.alarm(id), topics.status(id), topics.event(id), topics.ack(id), topics.cmd(id)])),
   );
 
 /** An alarm a schema must refuse: one field of a good alarm broken, or no JSON object at all. */
@@ -122,7 +123,7 @@ function inputArb(own: string[]): fc.Arbitrary<{ kind: string; bytes: Buffer }> 
 function loggedInArb(d: FuzzDevice): fc.Arbitrary<MqttInput> {
   const ownPublish = fc.record({
     cmd: fc.constant("publish" as const),
-    topic: fc.constantFrom(`hk/v1/dev/${d.id}/alarm`, `hk/v1/dev/${d.id}/alarm`, `hk/v1/dev/${d.id}/status`, `hk/v1/dev/${d.id}/event`),
+    topic: fc.constantFrom(topics.alarm(d.id), topics.alarm(d.id), topics.status(d.id), topics.event(d.id)),
     payload: fc.oneof({ weight: 3, arbitrary: badAlarmArb }, { weight: 2, arbitrary: payloadArb }),
     qos: fc.constantFrom(0, 1) as fc.Arbitrary<0 | 1>, retain: fc.boolean(), dup: fc.boolean(), messageId: id16,
   }).map((p) => ({ kind: "publish own topic", bytes: generate(p) }));
