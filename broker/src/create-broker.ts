@@ -15,6 +15,7 @@ import { createConnectPolicy } from "./connect-policy";
 import { waitForDrainWithin } from "./drain-policy";
 import { isPolicyRefusal, toAedesHooks, type BrokerPolicy } from "./hooks";
 import { Identities } from "./identities";
+import { LeaveStatus } from "./leave-status";
 import { openDoors, type Doors } from "./listeners";
 import { createMetrics } from "./metrics";
 import { boundedMemoryPersistence } from "./offline-queue";
@@ -50,9 +51,15 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
   const pending = new WeakMap<Client, () => void>();
   const queueLimit = (clientId: string) => (identities.isServiceClientId(clientId) ? opts.serviceQueueLimit : opts.offlineQueueLimit);
 
+  const leave = new LeaveStatus();
+  const publishPolicy = createPublishPolicy({ identities, refusals, limiter, maxPacketBytes: opts.maxPacketBytes, now, accepted: metrics.published });
   const policy: BrokerPolicy = {
     connect: createConnectPolicy({ authenticate: opts.authenticate, identities, refusals, deviceConnects, now }),
-    publish: createPublishPolicy({ identities, refusals, limiter, maxPacketBytes: opts.maxPacketBytes, now, accepted: metrics.published }),
+    publish(client, packet) {
+      const allowed = publishPolicy(client, packet);
+      if (allowed) leave.forwarded(client, identities.get(client), packet);
+      return allowed;
+    },
     subscribe: createSubscribePolicy({ identities, refusals }),
   };
 
@@ -88,7 +95,12 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
     if (identities.get(client)?.role === "service") waitForDrainWithin(client, opts.serviceDrainTimeoutMs);
   });
   broker.on("clientReady", (client) => pending.get(client)?.());
-  broker.on("clientDisconnect", (client) => identities.unregistered(client));
+  let closing = false;
+  broker.on("clientDisconnect", (client) => {
+    const status = leave.leaving(client, identities.get(client), identities.unregistered(client));
+    // at shutdown nobody listens: the gateway's link closed first, and the next start re-arms supervision
+    if (status && !closing) broker.publish(status, (err) => err && log.warn({ ...identities.subject(client), err: err.message }, "offline status not published"));
+  });
   // a CONNECT that never came and bytes that are no MQTT are refusals, logged and counted like the
   // others; socket resets, keepalive timeouts and the policies' own refusals (already counted) are routine
   const onConnectionError = (client: Client, err: Error) => {
@@ -171,6 +183,7 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
     },
     close() {
       closed ??= (async () => {
+        closing = true;
         clearInterval(sweeper);
         await new Promise<void>((resolve) => broker.close(() => resolve()));
         await doors.close();

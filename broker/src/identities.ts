@@ -40,12 +40,14 @@ export class Identities {
     if (identity?.role === "device") this.#devices.set(identity.deviceId, client);
   }
 
-  /** Called when aedes unregisters the client. */
-  unregistered(client: Client): void {
+  /** Called when aedes unregisters the client; true when it held its device id until now. */
+  unregistered(client: Client): boolean {
     const identity = this.#byClient.get(client);
     if (identity?.role === "device" && this.#devices.get(identity.deviceId) === client) {
       this.#devices.delete(identity.deviceId);
+      return true;
     }
+    return false;
   }
 
   device(deviceId: string): Client | undefined {

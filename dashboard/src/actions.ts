@@ -55,6 +55,12 @@ export function markDone(alertId: number, note: string): Promise<boolean> {
   return run(alertId, "aDone", async () => store.upsert(await api<AlertView>("POST", `/api/alerts/${alertId}/resolve`, body)));
 }
 
+/** A drill alarm that is a real call for help: it leaves the drill, and a family the drill left out is told and called. */
+export function markReal(alertId: number): Promise<boolean> {
+  if (!confirm(t("confirmReal"))) return Promise.resolve(false);
+  return run(alertId, "aReal", async () => store.upsert(await api<AlertView>("POST", `/api/alerts/${alertId}/real`, {})));
+}
+
 /** A note on the alert's trail (who called back, what was agreed), in any live state. */
 export function addNote(alertId: number, note: string): Promise<boolean> {
   return run(alertId, "aNote", () => api("POST", `/api/alerts/${alertId}/note`, { note }));

@@ -7,7 +7,7 @@ import type { AlertView, ConsoleEvent } from "@helpkey/shared";
 import { place, t, type StringKey } from "./i18n";
 import { needsSomeone, type Change } from "./store";
 
-const NEW_ALARM = new Set<ConsoleEvent["type"]>(["alert.created", "alert.reopened", "alert.overdue"]);
+const NEW_ALARM = new Set<ConsoleEvent["type"]>(["alert.created", "alert.reopened", "alert.overdue", "alert.real"]);
 let shown: Notification | null = null;
 
 export function askNotificationPermission(): void {

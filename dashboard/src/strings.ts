@@ -165,6 +165,7 @@ const en = {
   adEnt_help_group_member: "help group member", adEnt_user: "account", adEnt_district: "district",
   // the district command centre
   navDistrict: "District", role_district: "district command centre", ev_escalated: "escalated to the district",
+  ev_real: "not a drill: a real alarm", aReal: "Not a drill", confirmReal: "This alarm is real, not part of the drill? The family is told and called now.",
   dTitle: "District command centre", dEscalatedBanner: "Escalated to the district: {n} alarm(s) not claimed in time by their community",
   dFirstPress: "first press {t}", dEscalatedAt: "escalated {t}", dAnswerTimes: "median {median} · p90 {p90} ({n})",
   dNone: "No district to show.", dNoCommunities: "No community belongs to this district yet.",
@@ -362,6 +363,7 @@ const zh: Dict = {
   adEnt_help_group_member: "互助组成员", adEnt_user: "账号", adEnt_district: "辖区",
   // 辖区指挥中心
   navDistrict: "辖区", role_district: "辖区指挥中心", ev_escalated: "升级至辖区",
+  ev_real: "确认不是演练：真实报警", aReal: "不是演练", confirmReal: "确认这是真实报警、不属于演练吗？将立即短信和电话通知家属。",
   dTitle: "辖区指挥中心", dEscalatedBanner: "升级至辖区：{n} 起报警社区未及时认领",
   dFirstPress: "首次按键 {t}", dEscalatedAt: "{t} 升级至辖区", dAnswerTimes: "中位数 {median} · 90% {p90}（共 {n} 起）",
   dNone: "没有可查看的辖区。", dNoCommunities: "该辖区还没有社区。",

@@ -87,13 +87,26 @@ describe("a drill report", () => {
 });
 
 describe("the cascade in a drill that leaves the family out", () => {
-  const family = [{ id: 1, priority: 1 }, { id: 2, priority: 2 }];
-  it("calls and texts no contact, and still calls the supervisor when it is due", () => {
-    const input = { state: "open" as const, kind: "emergency" as const, firstPressAt: T0, contacts: family, hasSupervisor: true, calls: [], policy: defaultPolicy };
+  const family = [{ id: 1, priority: 1, family: true }, { id: 2, priority: 2, family: true }];
+  const input = { state: "open" as const, kind: "emergency" as const, firstPressAt: T0, contacts: family, hasSupervisor: true, calls: [], policy: defaultPolicy };
+  it("calls and texts no one of the family, and still calls the supervisor when it is due", () => {
     expect(planCascade({ ...input, now: T0, drillQuiet: true })).toEqual({ calls: [], nextCheckAt: T0 + defaultPolicy.supervisorAfterS * 1000 });
     expect(planCascade({ ...input, now: T0 + defaultPolicy.supervisorAfterS * 1000, drillQuiet: true }).calls).toEqual([{ contactId: null, wave: 99, round: 1 }]);
     expect(planCascade({ ...input, now: T0, drillQuiet: false }).calls.map((c) => c.contactId)).toEqual([1]);
-    expect(alarmRecipients({ kind: "emergency", drillQuiet: true }, [{ relation: "daughter" }])).toEqual([]);
-    expect(alarmRecipients({ kind: "emergency", drillQuiet: false }, [{ relation: "daughter" }])).toHaveLength(1);
+    expect(alarmRecipients({ kind: "emergency", drillQuiet: true }, [{ relation: "daughter", family: true }])).toEqual([]);
+    expect(alarmRecipients({ kind: "emergency", drillQuiet: false }, [{ relation: "daughter", family: true }])).toHaveLength(1);
+  });
+  it("still calls and texts the neighbours and help groups: they are part of the rehearsal", () => {
+    const contacts = [...family, { id: 3, priority: 3, family: false }, { id: 4, priority: 1, family: false, helpGroupId: 7 }];
+    expect(planCascade({ ...input, contacts, now: T0, drillQuiet: true }).calls.map((c) => c.contactId)).toEqual([3]);
+    const recipients = alarmRecipients({ kind: "emergency", drillQuiet: true }, [{ relation: "daughter", family: true }, { relation: "neighbour", family: false }]);
+    expect(recipients.map((c) => c.relation)).toEqual(["neighbour"]);
+  });
+  it("found real, starts the waves again from the first: the calls of the drill count for nothing", () => {
+    const contacts = [...family, { id: 3, priority: 3, family: false }];
+    // during the drill the neighbour's wave (wave 1 of the drill's list) rang and ended
+    const calls = [{ contactId: 3, wave: 1, round: 1, startedAt: T0, ended: true }];
+    const realAt = T0 + 30_000;
+    expect(planCascade({ ...input, contacts, calls, now: realAt, since: realAt }).calls).toEqual([{ contactId: 1, wave: 1, round: 1 }]);
   });
 });

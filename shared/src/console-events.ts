@@ -17,6 +17,8 @@ export const consoleEventTypes = [
   "alert.noted", "tv_message.updated",
   // still unclaimed after the district delay: up to the district command centre's console, with sound
   "alert.escalated",
+  // a dispatcher said a drill alarm is real: it left the drill, and the family a quiet drill left out is told
+  "alert.real",
   // a technical alert (device supervision): raised, acknowledged, cleared, or its grid workers' texts moved on
   "fault.raised", "fault.acknowledged", "fault.cleared", "fault.updated",
 ] as const;

@@ -2,7 +2,8 @@
  * A drill on the console in Chromium: a dispatcher of the community sees the banner "Drill in
  * progress" / "演练中" with the drill's name while it runs, its alarms carry the DRILL / 演练 badge
  * in the queue, the drill's page shows the report so far, and once the drill has ended the banner
- * is gone. A supervisor starts and ends a drill from the console's drill pages.
+ * is gone. A dispatcher says a drill alarm is real from its card. A supervisor starts and ends a
+ * drill from the console's drill pages.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
@@ -53,6 +54,27 @@ it("bannered while it runs, its alarms badged, its report on the drill's page; g
   await page.waitForSelector("body[data-live=on]");
   await page.waitForSelector("#drill-state >> text=最终报告");
   expect(await page.isHidden("#drill-banner")).toBe(true);
+});
+
+it("\"not a drill\" on a drill alarm's card: confirmed, the badge goes and the alarm is an ordinary one", async () => {
+  const home = await createHousehold(sys.api, { contacts: [] });
+  const drill = (await sys.api<DrillDetail>("POST", "/api/drills", { communityId: home.communityId, name: "Real one" })).body;
+  const con = await openConsolePage(browser, sys.httpUrl, await createUser(sys.api, { name: "Dispatcher Sun", communityIds: [home.communityId] }));
+  pages.push(con);
+  const { page } = con;
+  const alertId = await press(sys, home);
+  const card = `#queue .card[data-alert-id="${alertId}"]`;
+  await page.waitForSelector(`${card} .badge.drill`);
+  const asked: string[] = [];
+  page.on("dialog", (d) => void (asked.push(d.message()), d.accept()));
+  await page.click(`${card} button[data-action="real"]`);
+  await page.waitForSelector(`${card}:not(:has(.badge.drill))`);
+  expect(asked).toEqual([expect.stringContaining("The family is told and called now")]);
+  expect(await page.$(`${card} button[data-action="real"]`)).toBeNull();
+  const events = (await sys.api<{ events: { type: string; actor: string }[] }>("GET", `/api/alerts/${alertId}`)).body.events;
+  expect(events.map((e) => [e.type, e.actor])).toContainEqual(["alert.real", "Dispatcher Sun"]);
+  expect((await sys.api("POST", `/api/alerts/${alertId}/cancel`)).status).toBe(200);
+  expect((await sys.api("POST", `/api/drills/${drill.id}/end`)).status).toBe(200);
 });
 
 it("a supervisor starts a drill from the drills page and ends it from its report", async () => {

@@ -106,7 +106,7 @@ describe("a drill", () => {
     expect((await sys.api("POST", `/api/alerts/${after}/cancel`)).status).toBe(200);
   });
 
-  it("without callFamily texts and calls no contact, and never escalates to the district", async () => {
+  it("without callFamily texts and calls nobody of the family, and never escalates to the district", async () => {
     const home = await createHousehold(sys.api, { contacts: [{ name: "Wife", phone: "+8613800087010", priority: 1 }], policy: { districtEscalationS: 1 } });
     sys.phone!.setPerson("+8613800087010", { answerAfterS: 0.2, press: "1" });
     const district = await createDistrict(sys);
@@ -135,6 +135,40 @@ describe("a drill", () => {
     expect(ended.report.summary.allMet).toBe(false);
     expect((await sys.api("POST", `/api/alerts/${alertId}/cancel`)).status).toBe(200);
     expect((await sys.api("POST", `/api/alerts/${otherAlert}/cancel`)).status).toBe(200);
+  });
+
+  it("without callFamily still texts and calls the neighbour; a dispatcher's \"not a drill\" tells and calls the family at once", async () => {
+    const daughter = "+8613800087020";
+    const neighbour = "+8613800087021";
+    const home = await createHousehold(sys.api, {
+      contacts: [{ name: "Daughter", phone: daughter, priority: 1 }, { name: "Neighbour Zhou", phone: neighbour, priority: 2, relation: "neighbour", role: "neighbour" }],
+    });
+    for (const phone of [daughter, neighbour]) sys.phone!.setPerson(phone, { never: true });
+    const drill = (await sys.api<DrillDetail>("POST", "/api/drills", { communityId: home.communityId, name: "Building drill" })).body;
+    const alertId = await press(sys, home);
+    expect((await consoleAlert("alert.created", alertId)).drillId).toBe(drill.id);
+    // the neighbour rehearses: texted and called; the alarm's texts were queued together, so the daughter's absence is real
+    await waitFor(() => sys.phone!.calls.some((c) => c.to === neighbour && c.statuses.includes("ringing")), 10_000, "the neighbour's phone ringing");
+    expect(contactTraffic(neighbour).sms).toBe(1);
+    expect(contactTraffic(daughter)).toEqual({ sms: 0, calls: 0 });
+
+    // it is no drill: a resident really pressed for help
+    const dispatcher = asUser(sys, await login(sys, await createUser(sys.api, { name: "Dispatcher Qian", communityIds: [home.communityId] })));
+    const real = await dispatcher<AlertView>("POST", `/api/alerts/${alertId}/real`, {});
+    expect(real.status, real.text).toBe(200);
+    expect(real.body).toMatchObject({ id: alertId, drillId: null, state: "open" });
+    const event = (await con.waitFor((f) => f.type === "alert.real" && "alert" in f && f.alert?.id === alertId, 5000)) as ConsoleEvent;
+    expect(event.actor).toBe("Dispatcher Qian");
+    // the family first: the daughter is texted and her phone rings, wave 1 again
+    await waitFor(() => sys.phone!.calls.some((c) => c.to === daughter && c.statuses.includes("ringing")), 10_000, "the daughter's phone ringing");
+    expect(sys.phone!.messages.filter((m) => m.to === daughter)).toHaveLength(1);
+    expect(sys.phone!.messages.find((m) => m.to === daughter)!.body).toContain(`#${alertId}`);
+    // once only, and the drill no longer counts it
+    expect((await dispatcher("POST", `/api/alerts/${alertId}/real`, {})).status).toBe(409);
+    const report = (await sys.api<DrillDetail>("GET", `/api/drills/${drill.id}`)).body.report;
+    expect(report.rows.map((r) => r.alertId)).not.toContain(alertId);
+    expect((await sys.api("POST", `/api/alerts/${alertId}/cancel`)).status).toBe(200);
+    expect((await sys.api("POST", `/api/drills/${drill.id}/end`)).status).toBe(200);
   });
 
   it("is started and ended only by the community's supervisors and administrators", async () => {

@@ -10,12 +10,15 @@ import { createSimDevice as createEmulator, type SimDevice, type SimDeviceOption
 import type { FaultView } from "@helpkey/shared/supervision";
 import { createUser } from "../helpers/browser";
 import { asUser, login } from "../helpers/district";
+import { openConsole } from "../helpers/console-client";
 import { faultsOf, supervisedHome } from "../helpers/supervised-home";
 import { startTestSystem, waitFor, type TestSystem } from "../helpers/system";
 
 let sys: TestSystem | undefined;
 const sims: SimDevice[] = [];
+const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
+  for (const f of cleanups.splice(0)) await f();
   for (const d of sims.splice(0)) await d.kill();
   await sys?.close();
   sys = undefined;
@@ -123,6 +126,46 @@ it("acknowledged before its delay: nobody is texted about it", async () => {
   await waitFor(() => sys!.phone!.messages.find((m) => m.to === worker && m.body.includes(later.id)), 10_000, "the later fault's text");
   expect(sys.phone!.messages.filter((m) => m.body.includes(acked.id))).toHaveLength(0);
   expect((await faultsOf(sys.api, acked.id, "offline", "open"))[0]).toMatchObject({ smsSentAt: null, texts: [] });
+});
+
+it("a revoked device needs no visit: its open faults clear on the console", async () => {
+  sys = await startTestSystem();
+  const home = await supervisedHome(sys.api, { supervision: { windowS: 1, lowBatteryPct: 20, smsAfterS: 3600 } });
+  const dev = await home.device();
+  const d = await createSimDevice(sys.mqttUrl, dev, { battery: 8 });
+  await openFault(dev.id, "low_battery");
+  await d.kill();
+  await openFault(dev.id, "offline");
+  const con = await openConsole(sys.httpUrl);
+  cleanups.push(() => con.close());
+  expect((await sys.api("DELETE", `/api/devices/${dev.id}`)).status).toBe(204);
+  const cleared = await waitFor(() => {
+    const got = con.frames.filter((f) => f.type === "fault.cleared" && "fault" in f && f.fault?.deviceId === dev.id);
+    return got.length === 2 ? got : null;
+  }, 5000, "both faults cleared on the console");
+  expect(cleared.map((f) => ("fault" in f ? f.fault?.type : null)).sort()).toEqual(["low_battery", "offline"]);
+  expect((await sys.api<FaultView[]>("GET", `/api/faults?state=open&deviceId=${dev.id}`)).body).toEqual([]);
+  expect((await boardRow(dev.id))?.faults ?? []).toEqual([]);
+});
+
+it("a window changed while a device is silent counts from when it went silent: the device's own, then the community's", async () => {
+  sys = await startTestSystem();
+  const home = await supervisedHome(sys.api, { supervision: { windowS: 3600, smsAfterS: 3600 } });
+  const own = await home.device();
+  const shared = await home.device();
+  for (const dev of [own, shared]) {
+    const d = await createSimDevice(sys.mqttUrl, dev, {});
+    await d.kill();
+    await waitFor(async () => (await boardRow(dev.id)).health === "offline", 5000, "offline on the board");
+  }
+  // a close watch of 2 s on one: due 2 s after it went silent, not an hour
+  expect((await sys.api("PATCH", `/api/devices/${own.id}/supervision`, { supervisionS: 2 })).status).toBe(200);
+  const first = await openFault(own.id, "offline");
+  expect(await faultsOf(sys.api, shared.id, "offline")).toEqual([]);
+  // the community's window shortened: the other one follows it
+  expect((await sys.api("PATCH", `/api/communities/${home.communityId}`, { policy: { timeZone: "UTC", quietHours: null, supervision: { windowS: 2, smsAfterS: 3600 } } })).status).toBe(200);
+  const second = await openFault(shared.id, "offline");
+  expect(second.raisedAt).toBeGreaterThan(first.raisedAt);
 });
 
 /** The firmware emulator, connected, with its own battery level and self-test result. */

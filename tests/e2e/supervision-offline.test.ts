@@ -78,6 +78,47 @@ it("a device offline for its window is a technical alert; it clears when the dev
   expect((await faultsOf(sys.api, dev.id, "offline", "all")).map((f) => f.id)).toEqual([raised.fault!.id]);
 });
 
+it("a device that sends a clean DISCONNECT and never comes back is offline at once, and a technical alert at its window", async () => {
+  sys = await startTestSystem();
+  const home = await supervisedHome(sys.api, { supervision: { windowS: WINDOW_S, smsAfterS: 3600 } });
+  const dev = await home.device();
+  const con = await openConsole(sys.httpUrl);
+  consoles.push(con);
+  const s = await sim(sys.mqttUrl, dev);
+  await event(con, "device.status", (e) => e.device?.id === dev.id && e.device.online === true, 5000);
+  const mark = con.lastN();
+  await s.close(); // DISCONNECT: aedes drops the Last Will, the broker says offline for it
+  sims.splice(sims.indexOf(s), 1);
+  const offline = await event(con, "device.status", (e) => e.n > mark && e.device?.id === dev.id, 5000);
+  expect(offline.device).toMatchObject({ id: dev.id, online: false });
+  const raised = await event(con, "fault.raised", (e) => e.fault?.deviceId === dev.id, 10_000);
+  expect(raised.fault).toMatchObject({ type: "offline", clearedAt: null });
+  expect(raised.ts - offline.ts).toBeGreaterThanOrEqual(WINDOW_S * 1000);
+  // one offline status, not two: the broker's stands in for the will the DISCONNECT dropped
+  const statuses = con.frames.filter((f): f is ConsoleEvent => "ts" in f && f.n > mark && f.type === "device.status" && f.device?.id === dev.id);
+  expect(statuses).toHaveLength(1);
+});
+
+it("a device with a Last Will whose link dies is put offline once: the broker adds no status of its own", async () => {
+  sys = await startTestSystem();
+  const home = await supervisedHome(sys.api, { supervision: { windowS: 3600, smsAfterS: 3600 } });
+  const dev = await home.device();
+  const con = await openConsole(sys.httpUrl);
+  consoles.push(con);
+  const s = await sim(sys.mqttUrl, dev);
+  await event(con, "device.status", (e) => e.device?.id === dev.id && e.device.online === true, 5000);
+  const mark = con.lastN();
+  await s.kill();
+  sims.splice(sims.indexOf(s), 1);
+  await event(con, "device.status", (e) => e.n > mark && e.device?.id === dev.id && e.device.online === false, 5000);
+  // a later device's status proves the broker's side of the first one's leaving has been read
+  const other = await home.device();
+  await sim(sys.mqttUrl, other);
+  await event(con, "device.status", (e) => e.device?.id === other.id && e.device.online === true, 5000);
+  const statuses = con.frames.filter((f): f is ConsoleEvent => "ts" in f && f.n > mark && f.type === "device.status" && f.device?.id === dev.id);
+  expect(statuses.map((e) => e.device?.online)).toEqual([false]);
+});
+
 it("a link that goes quiet (no PINGREQ, no DISCONNECT) is cut at 1.5 × keepalive: its Last Will puts the device offline on the console", async () => {
   sys = await startTestSystem();
   const home = await supervisedHome(sys.api, { supervision: { windowS: 3600, smsAfterS: 3600 } });
@@ -129,14 +170,18 @@ it("after a restart, a device that never reconnects goes offline with its fault 
   const home = await supervisedHome(sys.api, { supervision: { windowS: WINDOW_S, smsAfterS: 3600 } });
   const gone = await home.device();
   const back = await home.device();
+  const before: SimDevice[] = [];
   for (const d of [gone, back]) {
-    const s = await sim(sys.mqttUrl, d);
+    before.push(await sim(sys.mqttUrl, d));
     await waitFor(async () => (await sys!.api<{ devices: { id: string; online: boolean }[] }>("GET", "/api/board/devices")).body.devices.find((x) => x.id === d.id && x.online), 5000, "online");
-    await s.close(); // a clean DISCONNECT: no Last Will, the gateway still counts it online
-    sims.splice(sims.indexOf(s), 1);
   }
   const dataDir = sys.dataDir;
+  // the gateway stops while both are connected: its link closes first, so it last knew them online
   await sys.stop();
+  for (const s of before) {
+    await s.kill();
+    sims.splice(sims.indexOf(s), 1);
+  }
   const restartedAt = Date.now();
   sys = await startTestSystem({ dataDir });
   const con = await openConsole(sys.httpUrl);

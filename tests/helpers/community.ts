@@ -6,6 +6,8 @@ export interface ContactSpec {
   phone: string;
   priority: number;
   relation?: string;
+  /** The contact's role (family by default): a drill that leaves the family out still calls a neighbour. */
+  role?: "family" | "neighbour" | "grid_worker" | "patrol" | "supervisor";
   language?: "zh-CN" | "en";
 }
 

@@ -5,7 +5,7 @@
  * Below the actions, messages to the household's TV (and every TV of its building). Keys: a, d, o, r, x (see shortcuts.ts).
  */
 import type { Outcome } from "@helpkey/shared";
-import { act, addNote, dispatchPatrol, markDone, type Action } from "../actions";
+import { act, addNote, dispatchPatrol, markDone, markReal, type Action } from "../actions";
 import { api, ApiError } from "../api";
 import { age, h, mount } from "../dom";
 import { place, t, type StringKey } from "../i18n";
@@ -82,6 +82,8 @@ export function alertPage(ctx: ViewContext, alertId: number, initialKey: string 
       h("span", { class: `badge s-${a.state}`, id: "alert-state" }, t(`s_${a.state}` as StringKey), a.acknowledgedBy ? ` · ${t("ackBy", { by: a.acknowledgedBy })}` : ""),
       live ? h("span", { class: "age" }, `${t("ageLabel")} ${age(Date.now() - a.firstPressAt)}`) : h("span", { class: "muted" }, a.outcome ? t(`o_${a.outcome}` as StringKey) : ""),
       a.pressCount > 1 ? h("span", { class: "presses" }, t("presses", { n: a.pressCount })) : null,
+      a.drillId && live ? [h("span", { class: "badge drill", "data-drill": a.drillId }, t("drillBadge")),
+        h("button", { class: "btn danger", "data-action": "real", disabled: !isOnline(), onclick: () => void markReal(alertId).then((ok) => ok && refresh()) }, t("aReal"))] : null,
     );
     actions.hidden = !live;
     claim.childNodes[0]!.textContent = t(a.kind === "service" ? "aClaim" : "aAcknowledge");

@@ -10,7 +10,7 @@
  * with an "N more" button, so a storm of events or thousands of open alerts stay responsive.
  */
 import type { AlertView } from "@helpkey/shared";
-import { act, addNote, markDone } from "../actions";
+import { act, addNote, markDone, markReal } from "../actions";
 import { age, clock, h } from "../dom";
 import { place, t, type StringKey } from "../i18n";
 import { isOnline } from "../live";
@@ -111,7 +111,8 @@ export function queueView(ctx: ViewContext): View {
     },
       h("div", { class: "card-icon" }, kindIcon(a.kind)),
       h("div", { class: "card-kind" }, categoryName(a) ?? t(`k_${a.kind}` as StringKey), a.maintenance ? [" ", h("span", { class: "badge maintenance", "data-maintenance": "" }, t("maintenance"))] : null,
-        a.drillId ? [" ", h("span", { class: "badge drill", "data-drill": a.drillId }, t("drillBadge"))] : null),
+        a.drillId ? [" ", h("span", { class: "badge drill", "data-drill": a.drillId }, t("drillBadge")), " ",
+          h("button", { class: "btn small danger", "data-action": "real", disabled: !online, onclick: () => void markReal(a.id) }, t("aReal"))] : null),
       h("div", { class: "card-main" },
         goingLine(a, store.notifications(a.id), now),
         h("h2", {}, `#${a.id} · ${place(addr)}`),

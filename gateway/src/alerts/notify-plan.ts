@@ -132,6 +132,7 @@ export function runCascade(ctx: AlertContext, alert: AlertRow, info: HouseholdIn
   const plan = planCascade({
     state: alert.state, kind: alert.kind, firstPressAt: alert.firstPressAt, contacts: info.contacts,
     hasSupervisor: Boolean(info.supervisorPhone), calls: records, now, policy: info.policy, maintenance: alert.maintenance, drillQuiet: drillQuiet(ctx.db, alert),
+    since: alert.realAt,
   });
   const out: ConsoleEvent[] = [];
   for (const p of plan.calls) {
@@ -233,6 +234,29 @@ export function queueFollowUp(ctx: AlertContext, alert: AlertRow, info: Househol
     if (!went && f.outcome.type === "cancelled" && !anyWent) continue;
     const body = went ? f.body(t.to.language) : texts.alarmWithOutcomeSms(facts, f.outcome, t.to.language);
     out.push(queueRow(ctx, alert, t.to, "sms", f.purpose, body, now, { wave: t.wave }));
+  }
+  return out;
+}
+
+/** What the contacts are told with an alarm once someone has it: who is going, or that the centre is handling it. */
+export function outcomeOf(alert: AlertRow): Outcome | null {
+  if (alert.state === "open") return null;
+  if (alert.goingBy) return { type: "going", goer: alert.goingBy, at: alert.goingAt ?? alert.lastPressAt };
+  return { type: "handling", dispatcher: alert.acknowledgedBy ?? "" };
+}
+
+/**
+ * Every contact of the alarm who has had no text about it yet (the family a quiet drill left out,
+ * once the alarm is found real) gets it now: the alarm, or the alarm with who has it.
+ */
+export function queueUntold(ctx: AlertContext, alert: AlertRow, info: HouseholdInfo, now: number): ConsoleEvent[] {
+  const facts = factsOf(alert, info);
+  const outcome = outcomeOf(alert);
+  const out: ConsoleEvent[] = [];
+  for (const t of toldOf(ctx, alert, info).values()) {
+    if (t.rows.length > 0) continue;
+    const body = outcome ? texts.alarmWithOutcomeSms(facts, outcome, t.to.language) : texts.alarmSms(facts, t.to.language, true);
+    out.push(queueRow(ctx, alert, t.to, "sms", "alarm", body, now, { wave: t.wave }));
   }
   return out;
 }

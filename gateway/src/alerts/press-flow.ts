@@ -14,7 +14,7 @@ import { alerts } from "../db/schema";
 import { markDrillAlarm } from "../drills/running-drills";
 import { decidePress, type PressDecision } from "../engine/alert-engine";
 import { arrivalTimed } from "../engine/arrival";
-import { texts, type Outcome } from "../notify/texts";
+import { texts } from "../notify/texts";
 import { findOpenAlert, getAlert, insertAlert, joinAlert, latestAlertOf, setCascadeDue, toAlertView, type AlertRow } from "../store/alerts";
 import { updateDeviceBattery, updateDeviceStatus } from "../store/device-state";
 import { appendEvent } from "../store/events";
@@ -25,7 +25,7 @@ import { superviseStatus } from "../supervision/status-flow";
 import type { AlertContext } from "./context";
 import { ackFor } from "./device-acks";
 import { emptyEffects, mergeEffects, type Effects } from "./effects";
-import { factsOf, queueFollowUp, queueUpgrade, stopCalls } from "./notify-plan";
+import { factsOf, outcomeOf, queueFollowUp, queueUpgrade, stopCalls } from "./notify-plan";
 import { categoryOf } from "./service-route";
 import { signOfLife } from "../welfare/welfare-flow";
 
@@ -42,13 +42,6 @@ export type AlarmOutcome =
 
 function alertEvent(ctx: AlertContext, type: ConsoleEvent["type"], alert: AlertRow, now: number, actor: string | null, data?: Record<string, unknown>): ConsoleEvent {
   return appendEvent(ctx.db, { type, ts: now, communityId: alert.communityId, actor, alert: toAlertView(alert, ctx.dir) }, { data });
-}
-
-/** What the contacts are told with an upgraded alarm once someone has it: who is going, or that the centre is handling it. */
-function outcomeOf(alert: AlertRow): Outcome | null {
-  if (alert.state === "open") return null;
-  if (alert.goingBy) return { type: "going", goer: alert.goingBy, at: alert.goingAt ?? alert.lastPressAt };
-  return { type: "handling", dispatcher: alert.acknowledgedBy ?? "" };
 }
 
 /**

@@ -220,6 +220,8 @@ export const alerts = sqliteTable("alerts", {
   answerDueAt: integer("answer_due_at"),
   /** Raised during this drill (drills.id): bannered on the console, the family called only if the drill says so. */
   drillId: integer("drill_id"),
+  /** When a dispatcher said this drill alarm is real: it left the drill, and its cascade starts again from here. */
+  realAt: integer("real_at"),
   /** Raised while its household or device was in maintenance: on the console, nobody called. */
   maintenance: integer("maintenance", { mode: "boolean" }).notNull().default(false),
   /** When an unclaimed alert goes up to the district console (a durable timer; null: none runs). */

@@ -17,6 +17,8 @@ export interface CascadeContact {
   priority: number;
   /** Set for a help-group member: called after every wave of the household's own contacts. */
   helpGroupId?: number | null;
+  /** The resident's family: a drill that leaves the family out does not call them. */
+  family?: boolean;
 }
 
 export interface CallRecord {
@@ -39,8 +41,10 @@ export interface CascadeInput {
   policy: Policy;
   /** Raised in maintenance: nobody is called, the supervisor neither. */
   maintenance?: boolean;
-  /** A drill alarm that leaves the family out: no contact is called; the supervisor still is. */
+  /** A drill alarm that leaves the family out: the family is not called; neighbours, help groups and the supervisor are. */
   drillQuiet?: boolean;
+  /** Calls placed before this time belong to an earlier plan (a drill alarm found to be real): the waves start again from the first. */
+  since?: number | null;
 }
 
 export interface PlannedCall {
@@ -77,9 +81,9 @@ export function planWaves(contacts: CascadeContact[]): number[][] {
 export function planCascade(input: CascadeInput): CascadePlan {
   const { policy, now } = input;
   if (input.state !== "open" || input.kind === "service" || !notifiesPeople(input)) return { calls: [], nextCheckAt: null };
-  const waves = planWaves(input.drillQuiet ? [] : input.contacts);
+  const waves = planWaves(input.drillQuiet ? input.contacts.filter((c) => !c.family) : input.contacts);
   const planned: PlannedCall[] = [];
-  const contactCalls = input.calls.filter((c) => c.wave !== SUPERVISOR_WAVE);
+  const contactCalls = input.calls.filter((c) => c.wave !== SUPERVISOR_WAVE && c.startedAt >= (input.since ?? 0));
   let waveStartedAt: number | null = null;
 
   if (waves.length > 0) {
@@ -123,7 +127,8 @@ export function smsRecipients<T extends { relation: string }>(kind: AlarmKind, c
   return contacts.filter((c) => /grid|网格/i.test(c.relation));
 }
 
-/** Who an alert's texts are for: smsRecipients, and nobody for an alert raised in maintenance or a drill alarm that leaves the family out. */
-export function alarmRecipients<T extends { relation: string }>(alert: { kind: AlarmKind; maintenance?: boolean; drillQuiet?: boolean }, contacts: T[]): T[] {
-  return notifiesPeople(alert) && !alert.drillQuiet ? smsRecipients(alert.kind, contacts) : [];
+/** Who an alert's texts are for: smsRecipients; nobody for an alert raised in maintenance; not the family for a drill alarm that leaves them out. */
+export function alarmRecipients<T extends { relation: string; family?: boolean }>(alert: { kind: AlarmKind; maintenance?: boolean; drillQuiet?: boolean }, contacts: T[]): T[] {
+  if (!notifiesPeople(alert)) return [];
+  return smsRecipients(alert.kind, alert.drillQuiet ? contacts.filter((c) => !c.family) : contacts);
 }

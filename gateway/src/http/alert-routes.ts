@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { actionBodySchema, alertListQuerySchema, alertNoteBodySchema, ErrorCodes, idParamSchema, resolveBodySchema, type Outcome } from "@helpkey/shared";
 import { applyAction } from "../alerts/action-flow";
 import { emptyEffects } from "../alerts/effects";
+import { markReal } from "../drills/not-a-drill";
 import { consoleActions, type ConsoleAction } from "../engine/alert-engine";
 import { alerts } from "../db/schema";
 import { alertsPage } from "../registry/alert-list";
@@ -41,6 +42,20 @@ export function alertRoutes(app: FastifyInstance, deps: AppDeps): void {
       events: alertEvents(ctx.db, id),
       notifications: notificationsOfAlert(ctx.db, id).map(toNotificationView),
     };
+  });
+
+  // a drill alarm that is a real call for help: any console user who sees it may say so, as with acknowledge
+  app.post("/api/alerts/:id/real", consoleUser, async (req) => {
+    const { id } = parse(idParamSchema, req.params);
+    const p = principalOf(req);
+    const existing = getAlert(ctx.db, id);
+    if (!existing || !canSee(p, existing.communityId)) throw notFound(`alert ${id}`);
+    const actor = parse(actionBodySchema, req.body).by ?? p.name;
+    const r = ctx.db.$client.transaction(() => markReal(ctx, id, actor, deps.now())).immediate();
+    if (!r.ok) throw new HttpError(r.status, r.code, r.message);
+    deps.dispatch(r.effects);
+    req.log.info({ alertId: id, actor }, "drill alarm marked real");
+    return toAlertView(r.alert, ctx.dir);
   });
 
   // A note at any state, closed alerts too: the service queue's log of what was done; each one is audited.

@@ -6,10 +6,12 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { BULK_CSV_COLUMNS, BULK_MAX_DEVICES, bulkProvisionSchema, ErrorCodes, roomMatcher, type ProvisionedDevice } from "@helpkey/shared";
+import { BULK_CSV_COLUMNS, BULK_MAX_DEVICES, bulkProvisionSchema, ErrorCodes, roomMatcher, type ConsoleEvent, type ProvisionedDevice } from "@helpkey/shared";
+import { emptyEffects } from "../alerts/effects";
 import { buildings, devices, units } from "../db/schema";
 import { deviceView, householdsIn, liveDevicesOf, type DeviceRow, type HouseholdPlace } from "../devices/device-places";
 import { recordChange } from "../registry/audit";
+import { retireFaults } from "../supervision/fault-flow";
 import { adminOnly } from "../users/roles";
 import type { AppDeps } from "./app-deps";
 import { auditActor } from "./audit-actor";
@@ -64,9 +66,10 @@ export function bulkDeviceRoutes(app: FastifyInstance, deps: AppDeps): void {
     const secrets = await issueSecrets(deps.hashes.derive, targets.length, reply);
     const now = deps.now();
     const actor = auditActor(req);
-    const { created, revoked } = db.$client.transaction(() => {
+    const { created, revoked, cleared } = db.$client.transaction(() => {
       const created: Provisioned[] = [];
       const revoked: string[] = [];
+      const cleared: ConsoleEvent[] = [];
       // what other requests did while the secrets were hashed counts: a household equipped meanwhile is skipped (or replaced)
       const live = new Map<number, DeviceRow[]>();
       for (const d of liveDevicesOf(db, targets.map((h) => h.householdId), body.type)) live.set(d.householdId, [...(live.get(d.householdId) ?? []), d]);
@@ -78,6 +81,7 @@ export function bulkDeviceRoutes(app: FastifyInstance, deps: AppDeps): void {
           if (!after) continue;
           recordChange(db, { actor, communityId: h.communityId, entity: "device", entityId: d.id, action: "delete", before: deviceView(d), after: deviceView(after), at: now });
           revoked.push(d.id);
+          cleared.push(...retireFaults(deps.ctx, d.id, now));
         }
         let id = newDeviceId(body.type);
         while (db.select({ id: devices.id }).from(devices).where(eq(devices.id, id)).get()) id = newDeviceId(body.type);
@@ -86,8 +90,9 @@ export function bulkDeviceRoutes(app: FastifyInstance, deps: AppDeps): void {
         recordChange(db, { actor, communityId: h.communityId, entity: "device", entityId: id, action: "create", after: deviceView(row), at: now });
         created.push({ ...h, id, secret });
       });
-      return { created, revoked };
+      return { created, revoked, cleared };
     }).immediate();
+    if (cleared.length > 0) deps.dispatch({ ...emptyEffects(), events: cleared });
 
     for (const id of revoked) {
       registry.invalidate(id);

@@ -8,10 +8,12 @@
 import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { createDeviceSchema, deviceIdParamSchema, ErrorCodes, listQuerySchemas, moveDeviceSchema, type CreatedDevice } from "@helpkey/shared";
+import { emptyEffects } from "../alerts/effects";
 import { devices } from "../db/schema";
 import { deviceView, placeOfHousehold } from "../devices/device-places";
 import { recordChange } from "../registry/audit";
 import { keysetPage } from "../registry/paginate";
+import { retireFaults } from "../supervision/fault-flow";
 import { adminOnly } from "../users/roles";
 import type { AppDeps } from "./app-deps";
 import { auditActor as actorOf } from "./audit-actor";
@@ -107,10 +109,12 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (!before) throw notFound(`device ${id}`);
     if (before.revokedAt === null) {
       const now = deps.now();
-      db.$client.transaction(() => {
+      const cleared = db.$client.transaction(() => {
         const row = db.update(devices).set({ revokedAt: now, online: false }).where(eq(devices.id, id)).returning().get()!;
         recordChange(db, { actor: actorOf(req), communityId: communityOf(row.householdId), entity: "device", entityId: id, action: "delete", before: deviceView(before), after: deviceView(row), at: now });
+        return retireFaults(deps.ctx, id, now);
       }).immediate();
+      if (cleared.length > 0) deps.dispatch({ ...emptyEffects(), events: cleared });
     }
     registry.invalidate(id);
     deps.disconnectDevice(id);

@@ -10,13 +10,14 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { ErrorCodes, idParamSchema } from "@helpkey/shared";
+import { ErrorCodes, idParamSchema, policyFrom } from "@helpkey/shared";
 import { districts } from "../db/schema";
 import { recordChange, type AuditActor } from "../registry/audit";
 import { deleteBlock } from "../registry/delete-guard";
 import { keysetPage, type PageQuery } from "../registry/paginate";
 import { normalizePhoneFields } from "../registry/phone-fields";
 import { communityOf, getRow, getVisibleRow, kinds, toStored, viewOf, viewsOf, type CommunityRow, type Kind } from "../registry/registry-kinds";
+import { retimeCommunitySilence } from "../supervision/silence-flow";
 import { adminOnly, anyRole } from "../users/roles";
 import { rearmWelfare, retimeWelfare } from "../welfare/welfare-flow";
 import type { AppDeps } from "./app-deps";
@@ -107,8 +108,12 @@ export function directoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       dir.invalidate();
       // the welfare watch starts (or stops) with livesAlone, counted from now
       if (kind === "households" && patch.livesAlone !== undefined) rearmWelfare(deps.ctx, id, deps.now());
-      // a new welfare span or waking hours apply to the watches already running
-      if (kind === "communities" && patch.policy !== undefined && retimeWelfare(deps.ctx, id, deps.now()) > 0) deps.wakeOutbox();
+      // a new welfare span, waking hours or supervision window apply to the timers already running
+      if (kind === "communities" && patch.policy !== undefined) {
+        const windowS = (c: CommunityRow) => policyFrom(c.policy).supervision.windowS;
+        const moved = retimeWelfare(deps.ctx, id, deps.now()) + retimeCommunitySilence(deps.ctx, id, windowS(community), windowS(getRow(db, kind, id) as CommunityRow));
+        if (moved > 0) deps.wakeOutbox();
+      }
       return view;
     });
 

@@ -19,6 +19,7 @@ import { getFault, listFaults, setSupervisionS } from "../store/device-faults";
 import { acknowledge } from "../supervision/fault-flow";
 import { toFaultView } from "../supervision/fault-view";
 import { keepaliveFor, windowOf } from "../supervision/rules";
+import { retimeSilence } from "../supervision/silence-flow";
 import { configCmd } from "../supervision/status-flow";
 import { anyRole, leads } from "../users/roles";
 import type { AppDeps } from "./app-deps";
@@ -82,6 +83,8 @@ export function supervisionRoutes(app: FastifyInstance, deps: AppDeps): void {
     }).immediate();
     const info = ctx.dir.get(after.householdId);
     const p = info?.policy.supervision;
+    // a device already silent counts its new window from when it went silent
+    if (p && retimeSilence(ctx, [after.id], windowOf(p, before.supervisionS), windowOf(p, after.supervisionS)) > 0) deps.wakeOutbox();
     // the new keepalive now; MQTT applies it from the device's next connection
     if (info && after.online) deps.dispatch({ ...emptyEffects(), cmds: [{ deviceId: after.id, cmd: configCmd(info, after) }] });
     req.log.info({ deviceId: after.id, supervisionS }, "device supervision window");

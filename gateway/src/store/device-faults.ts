@@ -125,6 +125,26 @@ export function onlineUntimed(db: Db): SupervisedDevice[] {
   return db.select(supervisedColumns).from(devices).where(and(eq(devices.online, true), isNull(devices.revokedAt), isNull(devices.silentDueAt))).all();
 }
 
+/** A running silence timer moves by `deltaMs` (a window changed: the same start, a new length); true when one ran. */
+export function shiftSilentDue(db: Db, id: string, deltaMs: number): boolean {
+  return db.update(devices).set({ silentDueAt: sql`${devices.silentDueAt} + ${deltaMs}` })
+    .where(and(eq(devices.id, id), isNotNull(devices.silentDueAt))).run().changes > 0;
+}
+
+/** The devices of a community that follow its window (no window of their own) and whose silence timer runs. */
+export function timedOnCommunityWindow(db: Db, communityId: number): string[] {
+  return (db.$client.prepare(
+    `SELECT d.id AS id FROM devices d JOIN households h ON h.id = d.household_id
+     JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id
+     WHERE b.community_id = ? AND d.silent_due_at IS NOT NULL AND d.supervision_s IS NULL`,
+  ).all(communityId) as { id: string }[]).map((r) => r.id);
+}
+
+/** Every open fault of a device. */
+export function openFaultsOf(db: Db, deviceId: string): FaultRow[] {
+  return db.select().from(deviceFaults).where(and(eq(deviceFaults.deviceId, deviceId), isNull(deviceFaults.clearedAt))).all();
+}
+
 export function setOffline(db: Db, id: string) {
   return db.update(devices).set({ online: false }).where(eq(devices.id, id)).returning().get();
 }

@@ -20,6 +20,8 @@ export interface ContactInfo {
   language: Language;
   /** A help-group member (id = helpGroupContactId(member id)): called after the household's own contacts. */
   helpGroupId: number | null;
+  /** The resident's family (contact role "family"): a drill leaves them out unless it calls the family. */
+  family: boolean;
 }
 
 /** How the console names a help-group member's role (a relation it translates). */
@@ -35,7 +37,7 @@ function withHelpers(own: ContactInfo[], helpers: HelperRow[]): ContactInfo[] {
   for (const m of helpers) {
     if (phones.has(m.phone)) continue;
     phones.add(m.phone);
-    out.push({ id: helpGroupContactId(m.id), name: m.name, phone: m.phone, relation: HELPER_RELATION[m.role], priority: m.priority, language: m.language, helpGroupId: m.groupId });
+    out.push({ id: helpGroupContactId(m.id), name: m.name, phone: m.phone, relation: HELPER_RELATION[m.role], priority: m.priority, language: m.language, helpGroupId: m.groupId, family: false });
   }
   return out;
 }
@@ -100,7 +102,7 @@ export class HouseholdDirectory {
       residents: people.map((p) => p.name),
       notes: row.h.notes,
       contacts: withHelpers(
-        cs.map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, language: c.language, helpGroupId: null })),
+        cs.map((c) => ({ id: c.id, name: c.name, phone: c.phone, relation: c.relation, priority: c.priority, language: c.language, helpGroupId: null, family: c.role === "family" })),
         helpersOf(this.db, { unitId: row.u.id, buildingId: row.b.id }),
       ),
       supervisorPhone: row.c.supervisorPhone,

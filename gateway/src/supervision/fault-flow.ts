@@ -10,7 +10,7 @@ import type { ConsoleEvent } from "@helpkey/shared";
 import type { FaultType } from "@helpkey/shared/supervision";
 import type { AlertContext } from "../alerts/context";
 import { notifications } from "../db/schema";
-import { acknowledgeFault, clearFault, getFault, insertFault, openFault, type FaultRow } from "../store/device-faults";
+import { acknowledgeFault, clearFault, getFault, insertFault, openFault, openFaultsOf, setSilentDue, type FaultRow } from "../store/device-faults";
 import { faultEvent } from "./fault-view";
 
 export function raiseFault(ctx: AlertContext, deviceId: string, type: FaultType, detail: string | null, now: number): ConsoleEvent | null {
@@ -36,6 +36,15 @@ export function clearOpenFault(ctx: AlertContext, deviceId: string, type: FaultT
   if (!open) return null;
   withdrawTexts(ctx, open.id, now);
   return faultEvent(ctx, "fault.cleared", clearFault(ctx.db, open.id, now), now, null);
+}
+
+/** A revoked device needs no visit: its open faults clear (texts still queued are withdrawn) and its silence timer stops. */
+export function retireFaults(ctx: AlertContext, deviceId: string, now: number): ConsoleEvent[] {
+  setSilentDue(ctx.db, deviceId, null);
+  return openFaultsOf(ctx.db, deviceId).map((f) => {
+    withdrawTexts(ctx, f.id, now);
+    return faultEvent(ctx, "fault.cleared", clearFault(ctx.db, f.id, now), now, null);
+  });
 }
 
 export type AcknowledgeOutcome = { ok: true; fault: FaultRow; event: ConsoleEvent } | { ok: false; code: "not_found" | "closed"; fault?: FaultRow };

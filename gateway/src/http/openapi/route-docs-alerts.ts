@@ -49,6 +49,10 @@ export const alertDocs: RouteDocs = {
     summary: "Add a note to an alert", tags: alerts, params: idParamSchema, body: alertNoteBodySchema, response: "the alert",
     description: "At any state, closed alerts too; audited as `alert.noted`.",
   },
+  "POST /api/alerts/:id/real": {
+    summary: "Say a drill alarm is real", tags: alerts, params: idParamSchema, body: actionBodySchema, response: "the alert, out of its drill",
+    description: "For an alarm raised while its community ran a drill. It leaves the drill (`alert.real`); a family the drill left out is texted at once, and while nobody has it the call waves start again from the first. 409 for an alarm that is no drill's or is closed.",
+  },
   ...actionDocs(),
   "GET /api/console": {
     summary: "The console's live feed (WebSocket)", tags: alerts, querystring: consoleQuerySchema,
