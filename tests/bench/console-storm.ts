@@ -3,7 +3,8 @@
  * 1. 500 alarms in 10 s (each texts and calls its contact, so thousands of console events follow):
  *    for every alert, when its WebSocket frame reached the page, when its card was on screen (the
  *    frame after it entered the queue), and when a plain WebSocket client beside it (the peer) got it.
- * 2. 5,000 open alerts: how long a key press (j/k: select the next card) takes to the next frame.
+ * 2. 5,000 open alerts: how long a key press (j/k: select the next card) takes to the next frame,
+ *    with the alarms fresh and again once they have waited 2 minutes (unclaimed cards red).
  * The gateway runs as its own process; the bench process drives the devices, the peer and Chromium.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -35,12 +36,12 @@ const HELP = `pnpm bench:console-storm [options]: the dispatcher console in a st
   --alarms N     alarms in the storm (default 500)
   --seconds S    over this many seconds (default 10)
   --open N       open alerts for the key-press phase (default 5000; 0 skips it)
-  --keys N       key presses measured (default 60)
+  --keys N       key presses measured in each state (default 200, so that p99 is not the one slowest press)
   --help         this text
 
 Prints a Markdown table: per card, WebSocket frame → card on screen in the page (p50/p99/max), beside
 the arrival at the page and at a plain WebSocket client (the peer); and key press → next frame with
-N open alerts. Goals: card p99 ≤ ${GOAL.cardP99Ms} ms, key p99 ≤ ${GOAL.keyP99Ms} ms (exit 3 when missed).`;
+N open alerts, fresh and after 2 minutes. Goals: card p99 ≤ ${GOAL.cardP99Ms} ms, key p99 ≤ ${GOAL.keyP99Ms} ms (exit 3 when missed).`;
 
 interface Options { alarms: number; seconds: number; open: number; keys: number }
 
@@ -52,7 +53,7 @@ function options(argv: string[]): Options | "help" {
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
     return n;
   };
-  return { alarms: num(values.alarms, 500, "alarms", 1, 5000), seconds: num(values.seconds, 10, "seconds", 1, 600), open: num(values.open, 5000, "open", 0, 19000), keys: num(values.keys, 60, "keys", 1, 1000) };
+  return { alarms: num(values.alarms, 500, "alarms", 1, 5000), seconds: num(values.seconds, 10, "seconds", 1, 600), open: num(values.open, 5000, "open", 0, 19000), keys: num(values.keys, 200, "keys", 1, 1000) };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -147,17 +148,30 @@ async function keysPhase(o: Options, browser: Browser, work: string, live: Live)
     live.end();
     const page = await consolePage(browser, server);
     await page.waitForFunction((n) => Number(document.querySelector("#lane-urgent .lane-count")?.textContent) >= n, o.open);
-    live.begin("keys");
-    status = () => `${o.keys} key presses`;
-    for (let i = 0; i < o.keys; i++) {
-      await page.keyboard.press(i % 5 === 4 ? "k" : "j");
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
-    }
+    const measure = async (what: string) => {
+      live.begin(`keys (${what})`);
+      status = () => `${o.keys} key presses`;
+      await page.evaluate(() => void ((window as unknown as { hk: { keys: number[] } }).hk.keys = []));
+      for (let i = 0; i < o.keys; i++) {
+        await page.keyboard.press(i % 5 === 4 ? "k" : "j");
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+      }
+      live.end();
+      return page.evaluate(() => (window as unknown as { hk: { keys: number[] } }).hk.keys);
+    };
+    const fresh = await measure("fresh alarms");
+    // again once the alarms have waited past 2 minutes: the unclaimed cards turn red, the queue's busiest look
+    live.begin("waiting for the alarms to turn red (2 min)");
+    status = () => "";
+    await page.waitForSelector(".card.age-red", { timeout: 300_000 });
     live.end();
-    const keys = await page.evaluate(() => (window as unknown as { hk: { keys: number[] } }).hk.keys);
+    const red = await measure("red alarms");
     fleet.stop();
     await page.context().close();
-    return { keyP99: pct(keys, 99), lines: [row(`${o.open} open alerts: key press (j/k) → next frame`, keys)] };
+    return {
+      keyP99: Math.max(pct(fresh, 99), pct(red, 99)),
+      lines: [row(`${o.open} open alerts: key press (j/k) → next frame`, fresh), row(`same, after 2 min (unclaimed cards red)`, red)],
+    };
   } finally {
     await server.stop();
   }
