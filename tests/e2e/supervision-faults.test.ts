@@ -53,6 +53,8 @@ it("the self-test button: the result comes back with its time, a failure is a fa
   const home = await supervisedHome(sys.api, { supervision: { smsAfterS: 3600 } });
   const dev = await home.device();
   const d = await createSimDevice(sys.mqttUrl, dev, { selftest: "failed", selftestDetail: "speaker" });
+  // the gateway has read its status: a self-test is asked only of a device online
+  await waitFor(async () => (await boardRow(dev.id)).health === "online", 5000, "online on the board");
   expect(await boardRow(dev.id)).toMatchObject({ selftestOk: null, selftestAt: null });
   const askedAt = Date.now();
   const r = await sys.api("POST", `/api/devices/${dev.id}/selftest`);

@@ -34,6 +34,15 @@ const sim = async (url: string, d: { id: string; secret: string }) => {
   sims.push(s);
   return s;
 };
+/** A household whose community's window is `windowS`, one device of it, and a console on `system`. */
+async function watchedDevice(system: TestSystem, windowS: number) {
+  const home = await supervisedHome(system.api, { supervision: { windowS, smsAfterS: 3600 } });
+  const dev = await home.device();
+  const con = await openConsole(system.httpUrl);
+  consoles.push(con);
+  return { home, dev, con };
+}
+
 /** The first console event of `type` that `pred` accepts. */
 async function event(con: ConsoleClient, type: ConsoleEvent["type"], pred: (e: ConsoleEvent) => boolean, timeoutMs: number): Promise<ConsoleEvent> {
   const isIt = (f: ConsoleFrame): f is ConsoleEvent => f.type === type && "ts" in f && pred(f);
@@ -44,10 +53,7 @@ async function event(con: ConsoleClient, type: ConsoleEvent["type"], pred: (e: C
 
 it("a device offline for its window is a technical alert; it clears when the device comes back", async () => {
   sys = await startTestSystem();
-  const home = await supervisedHome(sys.api, { supervision: { windowS: WINDOW_S, smsAfterS: 3600 } });
-  const dev = await home.device();
-  const con = await openConsole(sys.httpUrl);
-  consoles.push(con);
+  const { home, dev, con } = await watchedDevice(sys, WINDOW_S);
   const first = await sim(sys.mqttUrl, dev);
   // the keepalive for its window: 1.5 × keepalive fits in 2 s; the device uses it from its next CONNECT
   const config = await new Promise<CmdPayload>((resolve) => first.once("cmd", resolve));
@@ -80,10 +86,7 @@ it("a device offline for its window is a technical alert; it clears when the dev
 
 it("a device that sends a clean DISCONNECT and never comes back is offline at once, and a technical alert at its window", async () => {
   sys = await startTestSystem();
-  const home = await supervisedHome(sys.api, { supervision: { windowS: WINDOW_S, smsAfterS: 3600 } });
-  const dev = await home.device();
-  const con = await openConsole(sys.httpUrl);
-  consoles.push(con);
+  const { dev, con } = await watchedDevice(sys, WINDOW_S);
   const s = await sim(sys.mqttUrl, dev);
   await event(con, "device.status", (e) => e.device?.id === dev.id && e.device.online === true, 5000);
   const mark = con.lastN();
@@ -101,10 +104,7 @@ it("a device that sends a clean DISCONNECT and never comes back is offline at on
 
 it("a device with a Last Will whose link dies is put offline once: the broker adds no status of its own", async () => {
   sys = await startTestSystem();
-  const home = await supervisedHome(sys.api, { supervision: { windowS: 3600, smsAfterS: 3600 } });
-  const dev = await home.device();
-  const con = await openConsole(sys.httpUrl);
-  consoles.push(con);
+  const { home, dev, con } = await watchedDevice(sys, 3600);
   const s = await sim(sys.mqttUrl, dev);
   await event(con, "device.status", (e) => e.device?.id === dev.id && e.device.online === true, 5000);
   const mark = con.lastN();
@@ -121,10 +121,7 @@ it("a device with a Last Will whose link dies is put offline once: the broker ad
 
 it("a link that goes quiet (no PINGREQ, no DISCONNECT) is cut at 1.5 × keepalive: its Last Will puts the device offline on the console", async () => {
   sys = await startTestSystem();
-  const home = await supervisedHome(sys.api, { supervision: { windowS: 3600, smsAfterS: 3600 } });
-  const dev = await home.device();
-  const con = await openConsole(sys.httpUrl);
-  consoles.push(con);
+  const { dev, con } = await watchedDevice(sys, 3600);
   const port = Number(new URL(sys.mqttUrl).port);
   // a raw socket: CONNECT with a 2 s keepalive and the Last Will, the status, then nothing at all
   const socket = tcpConnect({ host: "127.0.0.1", port });
