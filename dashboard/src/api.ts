@@ -3,13 +3,39 @@
  * the console never sees or stores a credential. An error's `message` is for people: the gateway's
  * stable code in the dispatcher's language (the server's own words stay in `serverMessage`).
  */
-import { t, type StringKey } from "./i18n";
+import type { PhoneHint } from "@helpkey/shared";
+import { currentLang, t, type StringKey } from "./i18n";
 import { strings } from "./strings";
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly serverMessage: string, readonly field?: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly serverMessage: string, readonly field?: string, readonly phone?: PhoneHint) {
     super(message);
   }
+}
+
+/** A phone number the gateway could not read, said in the dispatcher's language: the country by name, and how a number is written there. */
+export function phoneText(hint: PhoneHint): string {
+  let region = hint.region;
+  try {
+    region = new Intl.DisplayNames([currentLang()], { type: "region" }).of(hint.region) ?? hint.region;
+  } catch {
+    // an unknown code: the code itself
+  }
+  return hint.example ? t("phoneInvalidEg", { region, example: hint.example }) : t("phoneInvalid", { region });
+}
+
+/** The error as people read it: a phone number's own sentence, else the code's. */
+export function apiError(status: number, err: ServerError | undefined, fallback: string): ApiError {
+  const code = err?.code ?? (status >= 500 ? "HK_INTERNAL" : "HK_BAD_REQUEST");
+  const message = err?.phone ? phoneText(err.phone) : errorText(code, err?.field);
+  return new ApiError(status, code, message, err?.message ?? fallback, err?.field, err?.phone);
+}
+
+export interface ServerError {
+  code?: string;
+  message?: string;
+  field?: string;
+  phone?: PhoneHint;
 }
 
 /** The error code in the current language: `e_HK_NOT_FOUND` and so on; a code without words falls back to a general sentence. */
@@ -42,10 +68,9 @@ export async function api<T>(method: string, url: string, body?: unknown, signal
     data = undefined;
   }
   if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
+    const err = (data as { error?: ServerError } | undefined)?.error;
     if (res.status === 401 && !url.startsWith("/api/session")) onUnauthorized();
-    const code = err?.code ?? (res.status >= 500 ? "HK_INTERNAL" : "HK_BAD_REQUEST");
-    throw new ApiError(res.status, code, errorText(code, err?.field), err?.message ?? res.statusText, err?.field);
+    throw apiError(res.status, err, res.statusText);
   }
   if (text && data === undefined) throw new ApiError(res.status, "HK_INTERNAL", errorText("HK_INTERNAL"), "not JSON");
   return data as T;

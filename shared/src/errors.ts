@@ -43,5 +43,16 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /** The body of every HTTP error. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; field?: string };
+  error: {
+    code: ErrorCode;
+    message: string;
+    field?: string;
+    /** The field is a phone number the server could not read in this country's plan (ISO 3166 code), with how one is written there. */
+    phone?: PhoneHint;
+  };
+}
+
+export interface PhoneHint {
+  region: string;
+  example: string | null;
 }

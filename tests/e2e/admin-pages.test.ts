@@ -116,11 +116,12 @@ it("import with a dry run, the households it made, a refused phone under its fie
   for (const r of home!.residents) expect(await p.textContent(`${card} .hh-residents`)).toContain(r.name);
   for (const c of home!.contacts) expect(await p.textContent(`${card} .hh-contacts tr[data-contact-id="${c.id}"]`)).toContain(c.phone);
 
-  // a phone number the gateway cannot read: its own words, under the phone box; nothing stored
+  // a phone number the gateway cannot read: said in the page's language under the phone box, with how one is written here; nothing stored
   const bad = { name: "Test Neighbour", phone: "12345", relation: "neighbour", priority: 2 };
-  const refusal = await sys.api<{ error: { field: string; message: string } }>("POST", "/api/contacts", { ...bad, householdId: home!.id });
+  const refusal = await sys.api<{ error: { field: string; message: string; phone: { region: string; example: string } } }>("POST", "/api/contacts", { ...bad, householdId: home!.id });
   expect(refusal.status).toBe(400);
   expect(refusal.body.error.field).toBe("phone");
+  expect(refusal.body.error.phone).toEqual({ region: "CN", example: expect.any(String) });
   await p.click(`${card} [data-do=add-contact]`);
   const form = `#add-contact-${home!.id}`;
   await p.fill(`${form} input[name=name]`, bad.name);
@@ -129,7 +130,7 @@ it("import with a dry run, the households it made, a refused phone under its fie
   await p.fill(`${form} input[name=priority]`, String(bad.priority));
   await p.click(`${form} button[type=submit]`);
   const said = await (await p.waitForSelector(`${form} [data-error-for=phone]:not(:empty)`)).textContent();
-  expect(said).toContain(refusal.body.error.message.replace(/^phone: /, ""));
+  expect(said).toBe(`不是中国的有效电话号码，请按此格式填写，例如 ${refusal.body.error.phone.example}。`);
   expect(count("contacts", "household_id = ?", home!.id)).toBe(home!.contacts.length);
   // the same form, a number as people write it: stored in E.164, shown on the card
   await p.fill(`${form} input[name=phone]`, "139 0013 9000");

@@ -127,7 +127,7 @@ export function adminForm(o: FormOptions): HTMLFormElement {
     o.onSubmit(values)
       .catch((err: unknown) => {
         const slot = err instanceof ApiError && err.field ? form.querySelector(`[data-error-for="${err.field}"]`) : null;
-        if (slot && err instanceof ApiError) mount(slot, t("adFieldInvalid", { why: withoutField(err.serverMessage, err.field!) }));
+        if (slot && err instanceof ApiError) mount(slot, err.phone ? err.message : t("adFieldInvalid", { why: withoutField(err.serverMessage, err.field!) }));
         else mount(general, failureText(err));
       })
       .finally(() => (submit.disabled = false));

@@ -3,7 +3,7 @@
  * header, a CSV file sent as it is, the credentials sheet read as text, the import's report inside a
  * 422. Errors become the same ApiError the rest of the console shows.
  */
-import { ApiError, errorText } from "../api";
+import { ApiError, apiError, type ServerError } from "../api";
 
 export interface SendOptions {
   /** JSON body; or `raw` for a file sent byte for byte. */
@@ -25,14 +25,13 @@ export async function send(method: string, url: string, o: SendOptions = {}): Pr
 }
 
 async function failure(res: Response): Promise<ApiError> {
-  let err: { code?: string; message?: string; field?: string } | undefined;
+  let err: ServerError | undefined;
   try {
     err = ((await res.json()) as { error?: typeof err }).error;
   } catch {
     // a proxy's HTML page: only the status means anything
   }
-  const code = err?.code ?? (res.status >= 500 ? "HK_INTERNAL" : "HK_BAD_REQUEST");
-  return new ApiError(res.status, code, errorText(code, err?.field), err?.message ?? res.statusText, err?.field);
+  return apiError(res.status, err, res.statusText);
 }
 
 export async function sendJson<T>(method: string, url: string, o: SendOptions = {}): Promise<T> {
@@ -43,6 +42,7 @@ export async function sendJson<T>(method: string, url: string, o: SendOptions = 
 
 /** What to show for a failed action: the console's sentence, then the server's own detail. */
 export function failureText(err: unknown): string {
-  if (err instanceof ApiError) return err.serverMessage && err.serverMessage !== err.message ? `${err.message} ${err.serverMessage}` : err.message;
+  // a phone number's sentence is whole in the console's language: the server's English adds nothing
+  if (err instanceof ApiError) return !err.phone && err.serverMessage && err.serverMessage !== err.message ? `${err.message} ${err.serverMessage}` : err.message;
   return err instanceof Error ? err.message : String(err);
 }

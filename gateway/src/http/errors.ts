@@ -1,10 +1,10 @@
 /** Errors that leave over HTTP: `{error: {code, message, field?}}` with a proper status. */
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { z } from "zod";
-import { ErrorCodes, type ErrorBody, type ErrorCode } from "@helpkey/shared";
+import { ErrorCodes, type ErrorBody, type ErrorCode, type PhoneHint } from "@helpkey/shared";
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly field?: string) {
+  constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly field?: string, readonly phone?: PhoneHint) {
     super(message);
   }
 }
@@ -23,7 +23,7 @@ export function parse<T extends z.ZodType>(schema: T, data: unknown): z.infer<T>
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) {
-      const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
+      const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(err.phone ? { phone: err.phone } : {}) } };
       return reply.status(err.status).send(body);
     }
     const status = err.statusCode ?? 500;

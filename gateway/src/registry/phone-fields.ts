@@ -14,7 +14,7 @@ export function normalizePhoneFields<T extends object>(body: T, fields: readonly
     const r = normalizePhone(typed, region);
     if (!r.ok) {
       const example = phoneExample(region);
-      throw new HttpError(400, ErrorCodes.BAD_REQUEST, `${field}: ${r.reason}${example ? ` (e.g. ${example})` : ""}`, field);
+      throw new HttpError(400, ErrorCodes.BAD_REQUEST, `${field}: ${r.reason}${example ? ` (e.g. ${example})` : ""}`, field, { region: region.toUpperCase(), example });
     }
     out[field] = r.e164;
   }
