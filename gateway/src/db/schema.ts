@@ -224,12 +224,9 @@ export const alerts = sqliteTable("alerts", {
   realAt: integer("real_at"),
   /** Raised while its household or device was in maintenance: on the console, nobody called. */
   maintenance: integer("maintenance", { mode: "boolean" }).notNull().default(false),
-  /** When an unclaimed alert goes up to the district console (a durable timer; null: none runs). */
-  districtDueAt: integer("district_due_at"),
   /** It went up to the district console. */
   escalatedAt: integer("escalated_at"),
 }, (t) => [
-  index("alerts_district_due").on(t.districtDueAt),
   index("alerts_arrival_due").on(t.arrivalDueAt),
   index("alerts_cascade_due").on(t.cascadeDueAt),
   // due cascades the most urgent first (store/due-cascades.ts), read in order instead of sorted each tick
