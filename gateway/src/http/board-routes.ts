@@ -25,8 +25,10 @@ import type { AppDeps } from "./app-deps";
 import { canSee, principalOf, type Principal } from "./auth";
 import { notFound, parse } from "./errors";
 
-const scopeQuerySchema = z.object({ communityId: id.optional(), buildingId: id.optional() });
-const deviceQuerySchema = scopeQuerySchema.extend({ health: z.enum(deviceHealths).optional() });
+/** The boards' query strings (the OpenAPI document shows them as they are parsed here). */
+export const scopeQuerySchema = z.object({ communityId: id.optional(), buildingId: id.optional() });
+export const deviceQuerySchema = scopeQuerySchema.extend({ health: z.enum(deviceHealths).optional() });
+export const outboxQuerySchema = z.object({ communityId: id.optional() });
 
 /** The communities a query may cover: the caller's, narrowed to one when asked (an unseen one gives nothing). */
 function scopeOf(p: Principal, communityId: number | undefined): number[] | null {
@@ -62,7 +64,7 @@ export function boardRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.get("/api/board/outbox", opts, async (req): Promise<OutboxBacklog> => {
-    const q = parse(z.object({ communityId: id.optional() }), req.query);
+    const q = parse(outboxQuerySchema, req.query);
     const scope = scopeOf(principalOf(req), q.communityId);
     const t = deps.now();
     const mine = new Map(backlogOf(ctx.db, scope, t).map((b) => [b.channel, b]));

@@ -5,6 +5,7 @@ import {
   resolveBodySchema, serviceCategoriesBodySchema, tvMessageBodySchema, tvMessageListQuerySchema,
 } from "@helpkey/shared";
 import { historyQuerySchema } from "../../board/history";
+import { deviceQuerySchema, outboxQuerySchema, scopeQuerySchema } from "../board-routes";
 import { consoleActions, type ConsoleAction } from "../../engine/alert-engine";
 import { dispatchPatrolSchema, responderParamsSchema, responderResolveSchema } from "../../users/roles";
 import type { RouteDoc, RouteDocs } from "./route-doc";
@@ -61,14 +62,11 @@ export const alertDocs: RouteDocs = {
       + "Close codes: 1001 server stopping, 1013 too slow (reconnect with `since`), 4001 credentials revoked. The admin token may come as `?token=` here only.",
   },
 
-  // the device, building and outbox boards parse query schemas private to their route file: the description names the fields
   "GET /api/board/devices": {
-    summary: "Device health board, with counts", tags: boards, response: "`{counts, devices}`: online, offline, low battery, never seen",
-    description: "Query: `communityId`, `buildingId`, `health`.",
+    summary: "Device health board, with counts", tags: boards, querystring: deviceQuerySchema, response: "`{counts, devices}`: online, offline, low battery, never seen",
   },
   "GET /api/board/buildings": {
-    summary: "Building board: units as grids of households", tags: boards, response: "buildings with their units' household cells",
-    description: "Query: `communityId`, `buildingId`.",
+    summary: "Building board: units as grids of households", tags: boards, querystring: scopeQuerySchema, response: "buildings with their units' household cells",
   },
   "GET /api/board/history": { summary: "Search the alarm history", tags: boards, querystring: historyQuerySchema, response: "alerts, newest first" },
   "GET /api/board/pulse": {
@@ -76,8 +74,7 @@ export const alertDocs: RouteDocs = {
     description: "A console compares it with its socket's to notice a silently dead socket.",
   },
   "GET /api/board/outbox": {
-    summary: "The outbox per channel: waiting, sending, time to send", tags: boards, response: "`{at, channels}`",
-    description: "Query: `communityId`.",
+    summary: "The outbox per channel: waiting, sending, time to send", tags: boards, querystring: outboxQuerySchema, response: "`{at, channels}`",
   },
   "GET /api/board/alerts/:id/report": { summary: "An alert's incident report", tags: boards, params: idParamSchema, response: "the report (also the alert page's data)" },
 
