@@ -9,6 +9,7 @@ import { z } from "zod";
 import { contactRelations, languages } from "./domain";
 import { phoneExample } from "./phone-example";
 import { normalizePhone } from "./phone";
+import { importIssueText, type ImportIssue } from "./import-texts";
 import { contactRoles } from "./registry";
 
 /** Each column's key and the headers that name it (zh-CN first; matched ignoring case, spaces, `-` and `_`). */
@@ -62,39 +63,38 @@ const ROLE: Record<string, (typeof contactRoles)[number]> = {
   家属: "family", 家人: "family", 邻居: "neighbour", neighbor: "neighbour", 网格员: "grid_worker", "grid worker": "grid_worker", 巡逻: "patrol", 巡逻队员: "patrol", 主管: "supervisor",
 };
 
-const text = (max: number) => z.string().max(max, `at most ${max} characters`).transform((s) => (s === "" ? undefined : s));
+const text = (max: number) => z.string().max(max).transform((s) => (s === "" ? undefined : s));
 const yesNo = z.string().transform((s, ctx) => {
   if (s === "") return undefined;
   const v = s.toLowerCase();
   if (YES.has(v)) return true;
   if (NO.has(v)) return false;
-  ctx.addIssue({ code: "custom", message: `"${s}" is not yes or no: write 是 or 否 (or yes / no)` });
+  addImportIssue(ctx, { code: "not_yes_no", value: s });
   return z.NEVER;
 });
 const language = z.string().transform((s, ctx) => {
   if (s === "") return undefined;
   const v = LANGUAGE[s.toLowerCase()];
   if (v) return v;
-  ctx.addIssue({ code: "custom", message: `"${s}" is not a language: write 中文 (zh-CN) or 英文 (en)` });
+  addImportIssue(ctx, { code: "not_language", value: s });
   return z.NEVER;
 });
-const wholeNumber = (min: number, max: number, what: string) => z.string().transform((s, ctx) => {
+const wholeNumber = (min: number, max: number) => z.string().transform((s, ctx) => {
   if (s === "") return undefined;
   const m = /^(\d{1,3})(岁)?$/.exec(s);
   const n = m ? Number(m[1]) : NaN;
   if (Number.isInteger(n) && n >= min && n <= max) return n;
-  ctx.addIssue({ code: "custom", message: `"${s}" is not ${what} (a whole number ${min}–${max})` });
+  addImportIssue(ctx, { code: "not_number", value: s, min, max });
   return z.NEVER;
 });
 const phoneIn = (region: string) => z.string().transform((s, ctx) => {
   if (s === "") return undefined;
   const r = normalizePhone(s, region);
   if (r.ok) return r.e164;
-  const example = phoneExample(region);
-  ctx.addIssue({ code: "custom", message: `"${s}" is ${r.reason}${example ? ` (e.g. ${example})` : ""}` });
+  addImportIssue(ctx, { code: "bad_phone", value: s, region: region.toUpperCase(), example: phoneExample(region) });
   return z.NEVER;
 });
-const relation = z.string().max(32, "at most 32 characters").transform((s) => {
+const relation = z.string().max(32).transform((s) => {
   if (s === "") return undefined;
   const known = RELATION[s] ?? RELATION[s.toLowerCase()];
   if (known) return known;
@@ -105,11 +105,24 @@ const role = z.string().transform((s, ctx) => {
   const v = s.toLowerCase();
   const r = ROLE[s] ?? ROLE[v] ?? (contactRoles as readonly string[]).find((k) => k === v);
   if (r) return r as (typeof contactRoles)[number];
-  ctx.addIssue({ code: "custom", message: `"${s}" is not a role: write 家属, 邻居, 网格员, 巡逻 or 主管 (${contactRoles.join(", ")})` });
+  addImportIssue(ctx, { code: "not_role", value: s });
   return z.NEVER;
 });
 
-const required = (what: string) => z.string().min(1, `${what} is required`);
+const required = () => z.string().min(1);
+
+/** What one of a row's zod issues says, as an import issue: ours carry it, zod's own are a blank or too long a cell. */
+export function importIssueOf(issue: z.core.$ZodIssue): ImportIssue {
+  if (issue.code === "custom" && issue.params?.issue) return issue.params.issue as ImportIssue;
+  if (issue.code === "too_small") return { code: "required" };
+  if (issue.code === "too_big") return { code: "too_long", max: Number(issue.maximum) };
+  return { code: "invalid", detail: issue.message };
+}
+
+/** A custom issue of a cell (or, with `column`, of the row), carrying what the console needs to word it. */
+function addImportIssue(ctx: z.RefinementCtx, issue: ImportIssue, column?: string): void {
+  ctx.addIssue({ code: "custom", message: importIssueText(issue, "en"), params: { issue }, ...(column ? { path: [column] } : {}) });
+}
 
 /**
  * One data row, its cells trimmed ("" for blank), read in the community's phone numbering plan.
@@ -117,14 +130,14 @@ const required = (what: string) => z.string().min(1, `${what} is required`);
  */
 export function csvRowSchema(region: string) {
   return z.object({
-    building: required("the building").max(100, "at most 100 characters"),
-    unit: required("the unit").max(100, "at most 100 characters"),
-    room: required("the room").max(32, "at most 32 characters"),
+    building: required().max(100),
+    unit: required().max(100),
+    room: required().max(32),
     household: text(100),
     lives_alone: yesNo,
     notes: text(1000),
     resident: text(100),
-    age: wholeNumber(0, 130, "an age"),
+    age: wholeNumber(0, 130),
     language,
     medical: text(1000),
     mobility: text(200),
@@ -132,18 +145,18 @@ export function csvRowSchema(region: string) {
     contact: text(100),
     phone: phoneIn(region),
     relation,
-    priority: wholeNumber(1, 9, "a call order"),
+    priority: wholeNumber(1, 9),
     has_key: yesNo,
     role,
     contact_language: language,
   }).superRefine((r, ctx) => {
     const residentPart = r.age !== undefined || r.medical || r.mobility || r.resident_phone;
-    if (residentPart && !r.resident) ctx.addIssue({ code: "custom", path: ["resident"], message: "the resident's name is required when age, medical, mobility or resident phone is given" });
+    if (residentPart && !r.resident) addImportIssue(ctx, { code: "resident_needed" }, "resident");
     const contactPart = r.contact || r.phone || r.relation || r.priority !== undefined || r.has_key !== undefined || r.role || r.contact_language;
     if (!contactPart) return;
-    if (!r.contact) ctx.addIssue({ code: "custom", path: ["contact"], message: "the contact's name is required when the row has contact columns" });
-    if (!r.phone) ctx.addIssue({ code: "custom", path: ["phone"], message: "the contact's phone is required" });
-    if (!r.relation) ctx.addIssue({ code: "custom", path: ["relation"], message: "the contact's relation is required (e.g. 女儿, 儿子, 邻居)" });
+    if (!r.contact) addImportIssue(ctx, { code: "contact_needed" }, "contact");
+    if (!r.phone) addImportIssue(ctx, { code: "phone_needed" }, "phone");
+    if (!r.relation) addImportIssue(ctx, { code: "relation_needed" }, "relation");
   }).transform((r) => ({
     building: r.building,
     unit: r.unit,
@@ -174,14 +187,20 @@ export const importQuerySchema = z.object({
   encoding: z.enum(importEncodings).default("auto"),
 });
 
-/** A bad row: the file's line number, the column key (and its header as written), why. */
+/** A bad row: the file's line number, the column key (and its header as written), why (in English, and as an issue the console words in its language). */
 export const importErrorSchema = z.object({
   line: z.number().int().min(1),
   field: z.string(),
   column: z.string().optional(),
   reason: z.string(),
+  issue: z.looseObject({ code: z.string() }).optional(),
 });
 export type ImportError = z.infer<typeof importErrorSchema>;
+
+/** A bad row's entry in the report: the reason in English, and the issue for the console to word. */
+export function importError(at: { line: number; field: string; column?: string }, issue: ImportIssue): ImportError {
+  return { ...at, reason: importIssueText(issue, "en"), issue };
+}
 
 /** The most row errors one report lists; `errorCount` says how many there were. */
 export const MAX_IMPORT_ERRORS = 1000;

@@ -14,6 +14,7 @@ export * from "./phone-example";
 export * from "./registry";
 export * from "./district";
 export * from "./csv-import";
+export * from "./import-texts";
 export * from "./credentials-file";
 export * from "./device-lifecycle";
 export * from "./help-groups";

@@ -166,9 +166,9 @@ it("import with a dry run, the households it made, a refused phone under its fie
   }
 });
 
-it("a dry run with bad rows lists each with line, column and reason, and offers no import", async () => {
+it("a dry run with bad rows lists each with line, column and reason (in the page's language), and offers no import", async () => {
   const c = (await sys.api<{ id: number }>("POST", "/api/communities", { name: "Bad file" })).body;
-  const p = await open(admin);
+  const p = await open(admin, "zh-CN");
   await p.goto(`${sys.httpUrl}/#/admin-import?community=${c.id}`);
   await p.waitForSelector(`#pick-community option:checked[value="${c.id}"]`, { state: "attached" });
   const csv = "楼栋,单元,房号,居民,年龄,联系人,电话,关系\n1号楼,1单元,101,王秀英,82,王丽,138 0013 8000,女儿\n1号楼,1单元,102,李建国,二百,李明,12345,儿子\n";
@@ -177,6 +177,8 @@ it("a dry run with bad rows lists each with line, column and reason, and offers 
   await p.waitForSelector("#import-report[data-errors='2']");
   const line3 = await p.$$eval("#import-errors tr[data-line='3'] td:nth-child(2)", (tds) => tds.map((td) => td.textContent).sort());
   expect(line3).toEqual(["年龄", "电话"]);
+  const reasons = await p.$$eval("#import-errors tr[data-line='3'] td:nth-child(3)", (tds) => tds.map((td) => td.textContent));
+  expect(reasons).toEqual(["“二百”不是 0 到 130 之间的整数", expect.stringMatching(/^“12345”不是有效的电话号码（CN），例如 /)]);
   expect(await p.isDisabled("#import-run")).toBe(true);
   expect(count("households")).toBe(0);
 });

@@ -142,6 +142,12 @@ describe("bad rows", () => {
       { line: 6, field: "relation", column: "关系" },
     ]);
     expect(report.errors[0]!.reason).toContain("八十");
+    // each reason also as an issue, for the console to say in its reader's language
+    expect(report.errors.map((e) => e.issue)).toEqual([
+      { code: "not_number", value: "八十", min: 0, max: 130 },
+      { code: "bad_phone", value: "12345", region: "CN", example: expect.any(String) },
+      { code: "relation_needed" },
+    ]);
 
     const before = everything();
     const real = await upload(id, file, "?dryRun=false");

@@ -4,7 +4,7 @@
  * Chinese text (the console, the texts to phones and devices, the responder SMS, the CLI).
  */
 import { describe, expect, it } from "vitest";
-import { alarmKinds, contactRelations, ErrorCodes, type AckState } from "@helpkey/shared";
+import { alarmKinds, contactRelations, ErrorCodes, importIssueText, type AckState, type ImportIssue, type ImportIssueCode } from "@helpkey/shared";
 import { messages } from "@helpkey/firmware-sim/cli/messages";
 import { deviceText, texts, type AlarmFacts } from "@helpkey/gateway/notify/texts";
 import { patrolSms } from "@helpkey/gateway/users/responder-texts";
@@ -113,5 +113,30 @@ describe("texts to phones, devices and the CLI", () => {
     const { en, zh } = phonesPanelStrings;
     expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
     expect(Object.values(zh).flatMap((v: string) => asciiIn(v))).toEqual([]);
+  });
+  it("says every reason an imported row is refused in both languages, full-width in Chinese", () => {
+    // one issue of each kind, its values as a file would give them
+    const issues: { [C in ImportIssueCode]: Extract<ImportIssue, { code: C }> } = {
+      required: { code: "required" }, too_long: { code: "too_long", max: 32 },
+      not_yes_no: { code: "not_yes_no", value: "也许" }, not_language: { code: "not_language", value: "法语" },
+      not_number: { code: "not_number", value: "八十", min: 0, max: 130 },
+      bad_phone: { code: "bad_phone", value: "12345", region: "CN", example: "138 0013 8000" }, not_role: { code: "not_role", value: "朋友" },
+      resident_needed: { code: "resident_needed" }, contact_needed: { code: "contact_needed" }, phone_needed: { code: "phone_needed" }, relation_needed: { code: "relation_needed" },
+      household_differs: { code: "household_differs", here: "true", there: "false", line: 3 },
+      person_differs: { code: "person_differs", name: "王秀英", here: "女儿", there: "儿子", line: 4 },
+      phone_taken: { code: "phone_taken", name: "李静", other: "赵磊", line: 2 },
+      household_exists: { code: "household_exists", place: "1号楼 1单元 101", id: 12 },
+      not_csv: { code: "not_csv", detail: "Quote Not Closed" }, extra_cells: { code: "extra_cells", cells: 12, columns: 11, headerLine: 1 },
+      empty_file: { code: "empty_file", columns: "楼栋/building、单元/unit、房号/room" }, duplicate_column: { code: "duplicate_column", first: "房号", second: "房间" },
+      missing_column: { code: "missing_column", column: "房号/room", columns: "楼栋/building、单元/unit、房号/room" },
+      invalid: { code: "invalid", detail: "Invalid input" },
+    };
+    for (const issue of Object.values(issues)) {
+      const [en, zh] = [importIssueText(issue, "en"), importIssueText(issue, "zh-CN")];
+      expect(en, issue.code).not.toBe("");
+      expect(CJK.test(zh), `${issue.code}: ${zh}`).toBe(true);
+      expect(asciiIn(zh), `${issue.code}: ${zh}`).toEqual([]);
+    }
+    expect(importIssueText(issues.household_differs, "zh-CN")).toContain("“否”");
   });
 });

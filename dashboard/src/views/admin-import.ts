@@ -5,12 +5,13 @@
  * encoding and community found no bad row; the real run writes everything or nothing.
  */
 import { h, mount } from "../dom";
-import { t, type StringKey } from "../i18n";
+import { currentLang, t, type StringKey } from "../i18n";
+import { importIssueText, type ImportIssue } from "@helpkey/shared/import-texts";
 import { failureText, send } from "./admin-http";
 import { keepInUrl, placePicker } from "./admin-places";
 import type { View, ViewContext } from "./view";
 
-interface ImportError { line: number; field: string; column?: string; reason: string }
+interface ImportError { line: number; field: string; column?: string; reason: string; issue?: ImportIssue }
 interface ImportReport {
   communityId: number; dryRun: boolean; applied: boolean; encoding: string; rows: number;
   buildings: number; units: number; households: number; residents: number; contacts: number; livesAlone: number;
@@ -33,7 +34,7 @@ function reportView(r: ImportReport): HTMLElement {
       r.ignoredColumns.length ? ` · ${t("adIgnored", { cols: r.ignoredColumns.join("、") })}` : ""),
     r.errors.length ? h("table", { class: "grid-table compact import-errors", id: "import-errors" },
       h("thead", {}, h("tr", {}, [t("adLine"), t("adColumn"), t("adReason")].map((x) => h("th", {}, x)))),
-      h("tbody", {}, r.errors.map((e) => h("tr", { "data-line": e.line }, h("td", {}, e.line), h("td", {}, e.column ?? e.field), h("td", {}, e.reason))))) : null,
+      h("tbody", {}, r.errors.map((e) => h("tr", { "data-line": e.line }, h("td", {}, e.line), h("td", {}, e.column ?? e.field), h("td", {}, e.issue ? importIssueText(e.issue, currentLang()) : e.reason))))) : null,
     r.errorCount > r.errors.length ? h("p", { class: "muted" }, t("adMoreErrors", { shown: r.errors.length, n: r.errorCount })) : null);
 }
 

@@ -1,5 +1,5 @@
 /** What the hk CLI prints, in English and Chinese (--lang en|zh-CN); the help texts are in help-texts.ts. */
-import type { ImportReport } from "@helpkey/shared";
+import { importIssueText, type ImportIssue, type ImportReport } from "@helpkey/shared";
 import { helpTexts, type HelpTexts } from "./help-texts";
 
 export type Lang = "en" | "zh-CN";
@@ -93,7 +93,7 @@ const zh: Messages = {
       `  ${verb}：楼栋 ${r.buildings} 个，单元 ${r.units} 个，住户 ${r.households} 户（独居 ${r.livesAlone} 户），居民 ${r.residents} 人，联系人 ${r.contacts} 人`,
     ];
     if (r.ignoredColumns.length) lines.push(`  未读取的列：${r.ignoredColumns.join("、")}`);
-    for (const e of r.errors) lines.push(`  第 ${e.line} 行，${e.column ? `${e.column}（${e.field}）` : e.field}：${e.reason}`);
+    for (const e of r.errors) lines.push(`  第 ${e.line} 行，${e.column ? `${e.column}（${e.field}）` : e.field}：${e.issue ? importIssueText(e.issue as ImportIssue, "zh-CN") : e.reason}`);
     if (r.errorCount > r.errors.length) lines.push(`  ……另有 ${r.errorCount - r.errors.length} 处`);
     if (r.errorCount > 0) lines.push("请修改这些行后重新运行（所有行都有效后才会写入）");
     else if (!r.applied) lines.push("确认无误后加 --apply 重新运行即可写入");

@@ -9,7 +9,7 @@
  * room the community already has is a row error, so importing the same file twice creates nothing twice.
  */
 import { eq, inArray } from "drizzle-orm";
-import { MAX_IMPORT_ERRORS, type ImportError, type ImportReport } from "@helpkey/shared";
+import { importError, MAX_IMPORT_ERRORS, type ImportError, type ImportReport } from "@helpkey/shared";
 import type { AlertContext } from "../alerts/context";
 import type { Db } from "../db/open";
 import { buildings, households, units, type communities } from "../db/schema";
@@ -127,10 +127,7 @@ function clashes(existing: Existing, planned: PlannedHousehold[], roomHeader: st
     const id = existing.buildings.get(h.building)?.units.get(h.unit)?.rooms.get(h.room);
     if (id === undefined) continue;
     for (const line of h.lines) {
-      out.push({
-        line, field: "room", ...(roomHeader ? { column: roomHeader } : {}),
-        reason: `${h.building} ${h.unit} ${h.room} is already household ${id}: an import adds new households only (change this one in the console or with PATCH /api/households/${id}, or take its rows out of the file)`,
-      });
+      out.push(importError({ line, field: "room", ...(roomHeader ? { column: roomHeader } : {}) }, { code: "household_exists", place: `${h.building} ${h.unit} ${h.room}`, id }));
     }
   }
   return out;

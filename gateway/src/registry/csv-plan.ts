@@ -4,7 +4,7 @@
  * household, or a contact's phone given again, is the same person (a filled-down spreadsheet):
  * merged when the rows agree, a row error where they say different things.
  */
-import { csvRowSchema, roleOfRelation, type CsvColumn, type CsvRow, type ImportError } from "@helpkey/shared";
+import { csvRowSchema, importError, importIssueOf, roleOfRelation, type CsvColumn, type CsvRow, type ImportError, type ImportIssue } from "@helpkey/shared";
 import type { CsvTable } from "./csv-rows";
 import type { Slice } from "./time-slice";
 
@@ -38,14 +38,15 @@ interface Draft {
 export async function planRows(table: CsvTable, region: string, slice: Slice): Promise<RowPlan> {
   const schema = csvRowSchema(region);
   const errors: ImportError[] = [];
-  const fail = (line: number, field: CsvColumn | "row", reason: string) => errors.push({ line, field, ...(table.headers.has(field as CsvColumn) ? { column: table.headers.get(field as CsvColumn)! } : {}), reason });
+  const fail = (line: number, field: CsvColumn | "row", issue: ImportIssue) =>
+    errors.push(importError({ line, field, ...(table.headers.has(field as CsvColumn) ? { column: table.headers.get(field as CsvColumn)! } : {}) }, issue));
   const drafts = new Map<string, Draft>();
 
   for (const { line, cells } of table.rows) {
     await slice();
     const parsed = schema.safeParse(cells);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) fail(line, (issue.path[0] as CsvColumn | undefined) ?? "row", issue.message);
+      for (const issue of parsed.error.issues) fail(line, (issue.path[0] as CsvColumn | undefined) ?? "row", importIssueOf(issue));
       continue;
     }
     const row = parsed.data;
@@ -57,14 +58,14 @@ export async function planRows(table: CsvTable, region: string, slice: Slice): P
     }
     d.h.lines.push(line);
     const before = errors.length;
-    const same = (field: CsvColumn, setKey: string, was: unknown, now: unknown, what: string) => {
+    const same = (field: CsvColumn, was: unknown, now: unknown) => {
       if (was === undefined || now === undefined || was === now) return;
-      fail(line, field, `${what} is "${show(now)}" here but "${show(was)}" on line ${d.setAt.get(setKey)}`);
+      fail(line, field, { code: "household_differs", here: String(now), there: String(was), line: d.setAt.get(field)! });
     };
     const hh = row.household;
-    same("household", "household", d.h.name, hh.name, "the household's name");
-    same("lives_alone", "lives_alone", d.h.livesAlone, hh.livesAlone, "lives alone");
-    same("notes", "notes", d.h.notes, hh.notes, "the household's notes");
+    same("household", d.h.name, hh.name);
+    same("lives_alone", d.h.livesAlone, hh.livesAlone);
+    same("notes", d.h.notes, hh.notes);
     if (errors.length > before) continue;
     fill(d, "household", hh.name, (v) => (d.h.name = v), d.h.name, line);
     fill(d, "lives_alone", hh.livesAlone, (v) => (d.h.livesAlone = v), d.h.livesAlone, line);
@@ -83,15 +84,13 @@ export async function planRows(table: CsvTable, region: string, slice: Slice): P
   return { households, errors };
 }
 
-const show = (v: unknown) => (v === true ? "yes" : v === false ? "no" : String(v));
-
 function fill<T>(d: Draft, key: string, value: T | undefined, set: (v: T) => void, current: T | undefined, line: number): void {
   if (value === undefined || current !== undefined) return;
   set(value);
   d.setAt.set(key, line);
 }
 
-type Fail = (line: number, field: CsvColumn | "row", reason: string) => void;
+type Fail = (line: number, field: CsvColumn | "row", issue: ImportIssue) => void;
 
 const residentFields: [keyof Resident, CsvColumn][] = [["age", "age"], ["language", "language"], ["medical", "medical"], ["mobility", "mobility"], ["phone", "resident_phone"]];
 
@@ -104,7 +103,7 @@ function mergeResident(d: Draft, r: Resident, line: number, fail: Fail): void {
   let ok = true;
   for (const [k, column] of residentFields) {
     if (known[k] !== undefined && r[k] !== undefined && known[k] !== r[k]) {
-      fail(line, column, `${r.name} is on line ${known.line} with ${column} "${show(known[k])}", here "${show(r[k])}"`);
+      fail(line, column, { code: "person_differs", name: r.name, here: String(r[k]), there: String(known[k]), line: known.line });
       ok = false;
     }
   }
@@ -120,13 +119,13 @@ function mergeContact(d: Draft, c: Contact, line: number, fail: Fail): void {
     return;
   }
   if (known.name !== c.name) {
-    fail(line, "phone", `line ${known.line} gives this number to ${known.name}, this row to ${c.name}: one number, one contact of the household`);
+    fail(line, "phone", { code: "phone_taken", name: c.name, other: known.name, line: known.line });
     return;
   }
   let ok = true;
   for (const [k, column] of contactFields) {
     if (known[k] !== undefined && c[k] !== undefined && known[k] !== c[k]) {
-      fail(line, column, `${c.name} is on line ${known.line} with ${column} "${show(known[k])}", here "${show(c[k])}"`);
+      fail(line, column, { code: "person_differs", name: c.name, here: String(c[k]), there: String(known[k]), line: known.line });
       ok = false;
     }
   }

@@ -4,7 +4,7 @@
  */
 import { finished } from "node:stream/promises";
 import { CsvError, parse } from "csv-parse";
-import { csvColumnOf, csvColumns, requiredCsvColumns, type CsvColumn, type ImportError } from "@helpkey/shared";
+import { csvColumnOf, csvColumns, importError, requiredCsvColumns, type CsvColumn, type ImportError } from "@helpkey/shared";
 import type { Slice } from "./time-slice";
 
 type Cells = Record<CsvColumn, string>;
@@ -72,7 +72,7 @@ export async function readCsvTable(text: string, slice: Slice): Promise<CsvTable
   if (failed) {
     // the broken record starts where the last good one ended: that is the line to fix
     for (const { raw } of records) line += breaks(raw);
-    table.errors.push({ line, field: "file", reason: `the file is not valid CSV from this line on: ${failed.message}` });
+    table.errors.push(importError({ line, field: "file" }, { code: "not_csv", detail: failed.message }));
     return table;
   }
 
@@ -97,11 +97,11 @@ export async function readCsvTable(text: string, slice: Slice): Promise<CsvTable
     });
     const extra = cells.slice(columns.length).filter((c) => c !== "");
     if (extra.length > 0) {
-      table.errors.push({ line: at, field: "row", reason: `${cells.length} cells but the header (line ${headerLine}) names ${columns.length} columns: a value is in a column without a header` });
+      table.errors.push(importError({ line: at, field: "row" }, { code: "extra_cells", cells: cells.length, columns: columns.length, headerLine }));
     }
     table.rows.push({ line: at, cells: row });
   }
-  if (!columns) table.errors.push({ line: 1, field: "file", reason: `the file is empty: the first row names the columns (${headerHint()})` });
+  if (!columns) table.errors.push(importError({ line: 1, field: "file" }, { code: "empty_file", columns: headerHint() }));
   return table;
 }
 
@@ -115,13 +115,13 @@ function readHeader(cells: string[], line: number, table: CsvTable): (CsvColumn 
       return undefined;
     }
     const seen = table.headers.get(key);
-    if (seen !== undefined) table.errors.push({ line, field: key, column: h, reason: `two columns are ${key}: "${seen}" and "${h}"; keep one` });
+    if (seen !== undefined) table.errors.push(importError({ line, field: key, column: h }, { code: "duplicate_column", first: seen, second: h }));
     else table.headers.set(key, h);
     return key;
   });
   for (const key of requiredCsvColumns) {
     if (!table.headers.has(key)) {
-      table.errors.push({ line, field: key, reason: `the header row has no ${csvColumns[key][0]}/${key} column; it needs ${headerHint()}` });
+      table.errors.push(importError({ line, field: key }, { code: "missing_column", column: `${csvColumns[key][0]}/${key}`, columns: headerHint() }));
     }
   }
   return columns;
