@@ -91,7 +91,7 @@ export interface SimDevice extends EventEmitter<SimDeviceEvents> {
   sendEvent(event: DeviceEvent): void;
   waitForAck(seq: number, state?: AckState, timeoutMs?: number): Promise<AckPayload>;
   waitForConnect(timeoutMs?: number): Promise<void>;
-  /** Clean end: DISCONNECT is sent, so the broker drops the Last Will. */
+  /** Clean end: DISCONNECT is sent; the broker drops the Last Will and says offline for the device itself. */
   close(): Promise<void>;
   /** Abrupt end: the socket is destroyed, so the broker publishes the Last Will `{online:false}`. */
   kill(): Promise<void>;

@@ -140,8 +140,10 @@ it("a wrong-password CONNECT flood locks no new device out and writes a bounded 
   expect(f.results.get(0) ?? 0).toBe(0);
   expect(answered).toBeGreaterThan(f.sent * 0.9);
   expect(refusals.get("HK_MQTT_AUTH_FAILED") ?? 0).toBeGreaterThanOrEqual(answered);
-  // most were refused without a hash: only the source's failure budget was ever checked
-  expect(auth.get("wrong_secret") ?? 0).toBeLessThanOrEqual(SOURCE_BUDGET.burst + SOURCE_BUDGET.perSecond * (floodSeconds + 5));
+  // most were refused without a hash: only the source's failure budget was ever checked. A check
+  // started while the budget had a token is charged when it ends, so the checks under way each time
+  // it ran dry come on top of its rate: a few dozen on a busy machine, never a share of the flood
+  expect(auth.get("wrong_secret") ?? 0).toBeLessThanOrEqual(SOURCE_BUDGET.burst + SOURCE_BUDGET.perSecond * (floodSeconds + 5) + 0.02 * f.sent);
   expect(f.results.get(3) ?? 0).toBeGreaterThan(f.sent / 2);
 
   // each new device's first CONNECT was accepted, and it got its ack

@@ -94,7 +94,7 @@ export class LightDevice {
     this.#open(ep);
   }
 
-  /** Clean end: DISCONNECT, so the broker drops the Last Will. No reconnect. */
+  /** Clean end: DISCONNECT (the broker drops the Last Will and says offline for the device itself). No reconnect. */
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);

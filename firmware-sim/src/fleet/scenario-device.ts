@@ -85,7 +85,7 @@ export class ScenarioDevice {
     this.#open();
   }
 
-  /** Clean end: DISCONNECT, so the broker drops the Last Will. No reconnect. A silent device's socket is just closed. */
+  /** Clean end: DISCONNECT (the broker drops the Last Will and says offline for the device itself). No reconnect. A silent device's socket is just closed. */
   stop(): void {
     clearTimeout(this.#timer);
     if (this.#power === "silent") return void this.socket?.destroy();
