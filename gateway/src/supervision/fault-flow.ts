@@ -1,9 +1,9 @@
 /**
  * A technical alert's life, inside the caller's transaction: raised once per (device, type) while it
- * lasts, acknowledged by the console, cleared when the device is back or reports better. Raising it
- * times the grid workers' text (policy supervision.smsAfterS); acknowledging or clearing it first
- * means that text never goes (a text already queued is withdrawn). A device or household in
- * maintenance raises none: someone is working on it.
+ * lasts, acknowledged by the console, cleared when the device is back, reports better or is revoked.
+ * Raising it times the grid workers' text (policy supervision.smsAfterS); acknowledging or clearing
+ * it first means that text never goes (a text already queued is withdrawn). A device or household
+ * in maintenance raises none: someone is working on it.
  */
 import { and, eq } from "drizzle-orm";
 import type { ConsoleEvent } from "@helpkey/shared";
