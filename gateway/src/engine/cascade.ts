@@ -64,6 +64,9 @@ export function notifiesPeople(alert: { maintenance?: boolean }): boolean {
   return !alert.maintenance;
 }
 
+/** The contacts an alarm reaches: all of them, or without the family in a drill that leaves the family out. */
+const reachable = <T extends { family?: boolean }>(contacts: T[], drillQuiet: boolean | undefined): T[] => (drillQuiet ? contacts.filter((c) => !c.family) : contacts);
+
 const tierOf = (c: CascadeContact) => (c.helpGroupId ? 1 : 0);
 
 /** Contact ids grouped into waves: the household's own by priority (lowest first), then the help groups' by priority. */
@@ -81,7 +84,7 @@ export function planWaves(contacts: CascadeContact[]): number[][] {
 export function planCascade(input: CascadeInput): CascadePlan {
   const { policy, now } = input;
   if (input.state !== "open" || input.kind === "service" || !notifiesPeople(input)) return { calls: [], nextCheckAt: null };
-  const waves = planWaves(input.drillQuiet ? input.contacts.filter((c) => !c.family) : input.contacts);
+  const waves = planWaves(reachable(input.contacts, input.drillQuiet));
   const planned: PlannedCall[] = [];
   const contactCalls = input.calls.filter((c) => c.wave !== SUPERVISOR_WAVE && c.startedAt >= (input.since ?? 0));
   let waveStartedAt: number | null = null;
@@ -130,5 +133,5 @@ export function smsRecipients<T extends { relation: string }>(kind: AlarmKind, c
 /** Who an alert's texts are for: smsRecipients; nobody for an alert raised in maintenance; not the family for a drill alarm that leaves them out. */
 export function alarmRecipients<T extends { relation: string; family?: boolean }>(alert: { kind: AlarmKind; maintenance?: boolean; drillQuiet?: boolean }, contacts: T[]): T[] {
   if (!notifiesPeople(alert)) return [];
-  return smsRecipients(alert.kind, alert.drillQuiet ? contacts.filter((c) => !c.family) : contacts);
+  return smsRecipients(alert.kind, reachable(contacts, alert.drillQuiet));
 }
