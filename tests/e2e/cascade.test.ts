@@ -126,7 +126,13 @@ describe("the call cascade", () => {
       const machines = phone.calls.filter((c) => c.answeredBy === "machine_start");
       expect(machines.length).toBeGreaterThanOrEqual(1);
       await waitFor(() => (machines.every((c) => c.endedAt !== undefined) ? true : null), 5000, "every call answered by a machine ended");
-      const hangUps = sys.ctx.db.$client.prepare("SELECT target_sid AS sid, status FROM notifications WHERE channel = 'control'").all() as { sid: string; status: string }[];
+      // The call ends at the emulator before the gateway has read the hang-up's response, so wait
+      // for every hang-up row to leave "sending" before reading them.
+      const controlRows = () => sys.ctx.db.$client.prepare("SELECT target_sid AS sid, status FROM notifications WHERE channel = 'control'").all() as { sid: string; status: string }[];
+      const hangUps = await waitFor(() => {
+        const rows = controlRows();
+        return machines.every((c) => rows.some((h) => h.sid === c.sid && h.status !== "sending" && h.status !== "queued")) ? rows : null;
+      }, 5000, "every hang-up's response read");
       for (const c of machines) {
         expect(c.status).toBe("completed");
         expect(hangUps.filter((h) => h.sid === c.sid).map((h) => h.status)).toEqual(["sent"]);
