@@ -128,7 +128,8 @@ describe("the call cascade", () => {
       await waitFor(() => (machines.every((c) => c.endedAt !== undefined) ? true : null), 5000, "every call answered by a machine ended");
       // The call ends at the emulator before the gateway has read the hang-up's response, so wait
       // for every hang-up row to leave "sending" before reading them.
-      const controlRows = () => sys.ctx.db.$client.prepare("SELECT target_sid AS sid, status FROM notifications WHERE channel = 'control'").all() as { sid: string; status: string }[];
+      const db = sys.ctx.db;
+      const controlRows = () => db.$client.prepare("SELECT target_sid AS sid, status FROM notifications WHERE channel = 'control'").all() as { sid: string; status: string }[];
       const hangUps = await waitFor(() => {
         const rows = controlRows();
         return machines.every((c) => rows.some((h) => h.sid === c.sid && h.status !== "sending" && h.status !== "queued")) ? rows : null;
