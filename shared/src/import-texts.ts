@@ -24,7 +24,8 @@ export type ImportIssue =
   /** The same phone number given to another contact of the household on an earlier line. */
   | { code: "phone_taken"; name: string; other: string; line: number }
   | { code: "household_exists"; place: string; id: number }
-  | { code: "not_csv"; detail: string }
+  /** `csv` is the parser's own error code (CSV_QUOTE_NOT_CLOSED, …); `detail` its English message. */
+  | { code: "not_csv"; detail: string; csv?: string }
   | { code: "extra_cells"; cells: number; columns: number; headerLine: number }
   | { code: "empty_file"; columns: string }
   | { code: "duplicate_column"; first: string; second: string }
@@ -35,6 +36,15 @@ export type ImportIssue =
 export type ImportIssueCode = ImportIssue["code"];
 
 type Texts = { [C in ImportIssueCode]: (i: Extract<ImportIssue, { code: C }>) => string };
+
+/** What the CSV parser's errors mean to someone who wrote the file in a spreadsheet or by hand. */
+const csvWhy: Record<string, { en: string; zh: string }> = {
+  CSV_QUOTE_NOT_CLOSED: { en: "a cell opens a quote (\") that never closes", zh: "有一个单元格的引号（\"）没有结束" },
+  CSV_INVALID_CLOSING_QUOTE: { en: "a quoted cell has text right after its closing quote", zh: "有一个单元格在结束引号后面紧跟着文字" },
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: { en: "a quoted cell has text right after its closing quote", zh: "有一个单元格在结束引号后面紧跟着文字" },
+  CSV_INVALID_OPENING_QUOTE: { en: "a quote (\") stands in the middle of a cell", zh: "有一个引号（\"）出现在单元格中间" },
+  CSV_MAX_RECORD_SIZE: { en: "a row is far too long", zh: "有一行过长" },
+};
 
 const yesNo = (v: string) => (v === "true" ? "yes" : v === "false" ? "no" : v);
 const shiFou = (v: string) => (v === "true" ? "是" : v === "false" ? "否" : v);
@@ -55,7 +65,7 @@ const en: Texts = {
   person_differs: (i) => `${i.name} is on line ${i.line} with "${yesNo(i.there)}", here "${yesNo(i.here)}"`,
   phone_taken: (i) => `line ${i.line} gives this number to ${i.other}, this row to ${i.name}: one number, one contact of the household`,
   household_exists: (i) => `${i.place} is already household ${i.id}: an import adds new households only (change this one in the console or with PATCH /api/households/${i.id}, or take its rows out of the file)`,
-  not_csv: (i) => `the file is not valid CSV from this line on: ${i.detail}`,
+  not_csv: (i) => `the file is not valid CSV from this line on: ${(i.csv && csvWhy[i.csv]?.en) ?? i.detail}`,
   extra_cells: (i) => `${i.cells} cells but the header (line ${i.headerLine}) names ${i.columns} columns: a value is in a column without a header`,
   empty_file: (i) => `the file is empty: the first row names the columns (${i.columns})`,
   duplicate_column: (i) => `two columns mean the same: "${i.first}" and "${i.second}"; keep one`,
@@ -79,7 +89,10 @@ const zh: Texts = {
   person_differs: (i) => `${i.name}在第 ${i.line} 行填写为“${shiFou(i.there)}”，此行为“${shiFou(i.here)}”`,
   phone_taken: (i) => `第 ${i.line} 行已把这个号码给了${i.other}，此行又给了${i.name}：同一户中一个号码只能属于一位联系人`,
   household_exists: (i) => `${i.place}已是住户 ${i.id}：导入只能新增住户，请在控制台修改这一户，或从文件中删去这几行`,
-  not_csv: (i) => `从这一行起文件不是有效的 CSV 格式（${i.detail}）`,
+  not_csv: (i) => {
+    const why = i.csv ? csvWhy[i.csv]?.zh : undefined;
+    return why ? `从这一行起文件不是有效的 CSV 格式：${why}` : `从这一行起文件不是有效的 CSV 格式（${i.detail}）`;
+  },
   extra_cells: (i) => `这一行有 ${i.cells} 个单元格，但表头（第 ${i.headerLine} 行）只有 ${i.columns} 列：有内容写在了没有表头的列中`,
   empty_file: (i) => `文件是空的：第一行应为列名（${i.columns}）`,
   duplicate_column: (i) => `“${i.first}”和“${i.second}”两列含义相同，请只保留一列`,

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ImportReport } from "@helpkey/shared";
+import { importIssueText, type ImportIssue, type ImportReport } from "@helpkey/shared";
 import { startTestSystem, ADMIN_TOKEN, type TestSystem } from "../helpers/system";
 
 const SAMPLE = fileURLToPath(new URL("../../docs/samples/community.csv", import.meta.url));
@@ -160,7 +160,11 @@ describe("bad rows", () => {
     const id = await community("Broken");
     const unclosed = await upload(id, "楼栋,单元,房号,居民\r\n1号楼,1单元,101,王秀英\r\n1号楼,1单元,102,\"赵建国\r\n");
     expect(unclosed.status).toBe(422);
-    expect(unclosed.body.report!.errors).toMatchObject([{ line: 3, field: "file" }]);
+    expect(unclosed.body.report!.errors).toMatchObject([{ line: 3, field: "file", issue: { code: "not_csv", csv: "CSV_QUOTE_NOT_CLOSED" } }]);
+    // the parser's own words stay out of what a person reads, in either language
+    const issue = unclosed.body.report!.errors[0]!.issue as ImportIssue;
+    expect(importIssueText(issue, "en")).toBe('the file is not valid CSV from this line on: a cell opens a quote (") that never closes');
+    expect(importIssueText(issue, "zh-CN")).toBe("从这一行起文件不是有效的 CSV 格式：有一个单元格的引号（\"）没有结束");
     // a quoted cell over two lines: the next row starts a line later, as a text editor numbers it
     const multiline = await upload(id, "楼栋,单元,房号,备注,居民,年龄\r\n1号楼,1单元,101,\"钥匙在\r\n邻居家\",王秀英,81\r\n1号楼,1单元,102,,赵建国,abc\r\n");
     expect(multiline.body.report!.errors).toMatchObject([{ line: 4, field: "age" }]);

@@ -72,7 +72,7 @@ export async function readCsvTable(text: string, slice: Slice): Promise<CsvTable
   if (failed) {
     // the broken record starts where the last good one ended: that is the line to fix
     for (const { raw } of records) line += breaks(raw);
-    table.errors.push(importError({ line, field: "file" }, { code: "not_csv", detail: failed.message }));
+    table.errors.push(importError({ line, field: "file" }, { code: "not_csv", detail: failed.message, csv: failed.code }));
     return table;
   }
 
