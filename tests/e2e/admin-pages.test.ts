@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createUser, launchBrowser, openConsolePage, screenshot, type Login } from "../helpers/browser";
 import { connectSim } from "../helpers/device";
 import { startTestSystem, type TestSystem } from "../helpers/system";
+import { parseCsv } from "../helpers/csv";
 
 const SAMPLE = fileURLToPath(new URL("../../docs/samples/community.csv", import.meta.url));
 const SLOW = { timeout: 20_000 };
@@ -41,26 +42,6 @@ async function open(login: Login, lang: "en" | "zh-CN" = "en"): Promise<Page> {
   const con = await openConsolePage(browser, sys.httpUrl, login, { lang });
   contexts.push(con.context);
   return con.page;
-}
-
-/** RFC 4180: quoted cells, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += ch;
-  }
-  return rows;
 }
 
 const count = (table: string, where = "1 = 1", ...args: unknown[]) => (sys.ctx.db.$client.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(...args) as { n: number }).n;

@@ -8,6 +8,7 @@ import mqtt from "mqtt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ProvisionedDevice } from "@helpkey/shared";
 import { ADMIN_TOKEN, startTestSystem, type TestSystem } from "../helpers/system";
+import { parseCsv } from "../helpers/csv";
 
 let sys: TestSystem;
 let communityId: number;
@@ -40,26 +41,6 @@ async function bulk(body: Record<string, unknown>, accept = "text/csv"): Promise
     method: "POST", headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json", accept }, body: JSON.stringify(body),
   });
   return { status: res.status, type: res.headers.get("content-type") ?? "", text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer()), disposition: res.headers.get("content-disposition"), cache: res.headers.get("cache-control") };
-}
-
-/** RFC 4180: quoted cells, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += ch;
-  }
-  return rows;
 }
 
 const refusal = (id: string, secret: string) =>
