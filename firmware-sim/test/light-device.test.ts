@@ -147,8 +147,8 @@ describe("light device", () => {
     const { d, rec } = start("lt-4");
     await once(rec, "ready");
     d.keepalive(hrNow() + 60_000);
-    expect(d.pingSince).toBeGreaterThan(0);
-    await until(() => d.pingSince === 0);
+    expect(d.link.pingSince).toBeGreaterThan(0);
+    await until(() => d.link.pingSince === 0);
     expect(d.pingTimeouts).toBe(0);
   });
 });

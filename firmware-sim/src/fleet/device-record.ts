@@ -2,14 +2,7 @@
 import type { AckPayload } from "@helpkey/shared";
 import type { ScenarioDevice } from "./scenario-device";
 
-/** Wall-clock milliseconds with sub-millisecond resolution. */
-export const hrNow = (): number => performance.timeOrigin + performance.now();
-
-export interface Endpoint {
-  host: string;
-  port: number;
-  localAddress?: string | undefined;
-}
+export { hrNow, type Endpoint } from "./light-link";
 
 export interface DeviceCredentials {
   id: string;

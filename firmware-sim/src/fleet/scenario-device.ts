@@ -1,22 +1,21 @@
 /**
- * A light help button for `pnpm sim fleet`: a socket, an mqtt-packet parser and a few fields, so a
- * fleet of thousands fits in a process (as the bench's light-device.ts), with the knobs the
- * scenarios turn: the link dropped without DISCONNECT, a reboot that keeps `seq` and the queue, a
- * clock hours off, a battery that runs down, and a device that goes silent.
+ * A light help button for `pnpm sim fleet`: a light link (light-link.ts: a socket and an mqtt-packet
+ * parser) and a few fields, so a fleet of thousands fits in a process, with the knobs the scenarios
+ * turn: the link dropped without DISCONNECT, a reboot that keeps `seq` and the queue, a clock hours
+ * off, a battery that runs down, and a device that goes silent.
  *
- * The device rules of docs/device-protocol.md: client id = username = device id, password = the
- * secret; Last Will `{online:false}` (QoS 1, retained); on every connect `status` (retained), then
- * SUBSCRIBE to its own `ack` and `cmd`, then every queued alarm; `seq` strictly increasing; an alarm
- * is published again (same payload, new packet id) every 2, 4, 8 … 30 s and after each reconnect
- * until an `ack` with its seq arrives; `cmd config` keepaliveS applies from the next CONNECT;
- * `cmd selftest` answers with a fresh status.
+ * The device rules of docs/device-protocol.md beyond the link's: on every connect `status`
+ * (retained), then every queued alarm; `seq` strictly increasing; an alarm is published again (same
+ * payload, new packet id) every 2, 4, 8 … 30 s and after each reconnect until an `ack` with its seq
+ * arrives; `cmd config` keepaliveS applies from the next CONNECT; `cmd selftest` answers with a fresh
+ * status.
  */
-import { connect as netConnect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { cmdPayloadSchema, parsePayload, topics, type AckPayload, type AlarmKind } from "@helpkey/shared";
 import { backoffMs } from "@helpkey/shared/backoff";
-import { generate, parser, type Packet } from "mqtt-packet";
-import { ALARM_RETRANSMIT, RECONNECT } from "../retry-policies";
+import { ALARM_RETRANSMIT } from "../retry-policies";
 import { hrNow, type DeviceCredentials, type Endpoint, type PressRecord, type ScenarioDeviceHooks } from "./device-record";
+import { LightLink } from "./light-link";
 
 export { hrNow, type DeviceCredentials, type Endpoint, type PressRecord, type ScenarioDeviceHooks } from "./device-record";
 
@@ -27,24 +26,16 @@ interface Queued {
   dueAt: number;
 }
 
-const WILL = JSON.stringify({ online: false });
-const PINGREQ = generate({ cmd: "pingreq" });
-const DISCONNECT = generate({ cmd: "disconnect" });
-/** No CONNACK within this: give up and back off. */
-const CONNECT_TIMEOUT_MS = 10_000;
-
 /** on: connected or reconnecting; off: stopped (or rebooting); silent: power gone, the socket left for the broker to close. */
 type Power = "on" | "off" | "silent";
 
 export class ScenarioDevice {
-  readonly topics: { alarm: string; status: string; ack: string; cmd: string };
-  socket: Socket | null = null;
-  ready = false;
+  readonly topicAlarm: string;
+  readonly link: LightLink;
   seq: number;
   battery = 100;
   /** Added to the device's clock in every alarm's `ts`. */
   clockOffsetMs = 0;
-  keepaliveS: number;
   readonly presses: PressRecord[] = [];
   readonly queue = new Map<number, Queued>();
   /** Status payloads published, the battery of each (the dead-battery scenario's record). */
@@ -55,24 +46,47 @@ export class ScenarioDevice {
   /** When the device went silent, and when the broker closed its connection afterwards (hrNow). */
   silentAt: number | null = null;
   droppedAt: number | null = null;
-  lastTxAt = 0;
-  pingSince = 0;
   #power: Power = "off";
-  #packetId = 0;
-  #failures = 0;
   #timer: NodeJS.Timeout | undefined;
   #endpoint: Endpoint | null = null;
-  /** keepaliveS a `cmd config` asked for: used from the next CONNECT. */
-  #nextKeepaliveS: number | null = null;
 
   constructor(readonly index: number, readonly creds: DeviceCredentials, private readonly hooks: ScenarioDeviceHooks, o: { keepaliveS: number; seqFrom: number }) {
-    this.topics = { alarm: topics.alarm(creds.id), status: topics.status(creds.id), ack: topics.ack(creds.id), cmd: topics.cmd(creds.id) };
-    this.keepaliveS = o.keepaliveS;
+    this.topicAlarm = topics.alarm(creds.id);
     this.seq = o.seqFrom;
+    this.link = new LightLink(creds.id, creds.secret, {
+      connected: () => this.#publishStatus(),
+      ready: (at) => {
+        this.hooks.ready(this, at);
+        for (const q of this.queue.values()) this.#publishAlarm(q);
+      },
+      message: (topic, payload) => {
+        if (topic === this.link.topicAck) this.#onAck(payload);
+        else if (topic === this.link.topicCmd) this.#onCmd(payload);
+      },
+      refused: (rc) => {
+        this.hooks.refused(this, rc);
+        this.#power = "off";
+        this.link.stop();
+      },
+      closed: (wasReady) => this.#onClose(wasReady),
+    }, o.keepaliveS);
   }
 
   get id(): string {
     return this.creds.id;
+  }
+
+  get socket(): Socket | null {
+    return this.link.socket;
+  }
+
+  get ready(): boolean {
+    return this.link.ready;
+  }
+
+  /** The keepalive of the current connection (a `cmd config` changes the next one's). */
+  get keepaliveS(): number {
+    return this.link.keepaliveS;
   }
 
   get silent(): boolean {
@@ -82,19 +96,16 @@ export class ScenarioDevice {
   start(ep: Endpoint): void {
     this.#endpoint = ep;
     this.#power = "on";
-    this.#open();
+    this.link.start(ep);
   }
 
   /** Clean end: DISCONNECT (the broker drops the Last Will and says offline for the device itself). No reconnect. A silent device's socket is just closed. */
   stop(): void {
     clearTimeout(this.#timer);
-    if (this.#power === "silent") return void this.socket?.destroy();
+    this.link.stop();
+    if (this.#power === "silent") return void this.link.socket?.destroy();
     this.#power = "off";
-    const s = this.socket;
-    if (s && !s.destroyed) {
-      s.end(DISCONNECT);
-      s.destroySoon();
-    }
+    this.link.end();
   }
 
   /** A press: the next seq, queued, published at once when connected. */
@@ -117,15 +128,7 @@ export class ScenarioDevice {
 
   /** The link drops without DISCONNECT (the broker publishes the Last Will); the device reconnects by itself. */
   dropLink(): void {
-    this.#cut();
-  }
-
-  /** The connection is gone for the device at once (not when the socket's close event comes round). */
-  #cut(): void {
-    const s = this.socket;
-    if (!s) return;
-    this.#onClose(s);
-    s.destroy();
+    this.link.cut();
   }
 
   /**
@@ -136,12 +139,9 @@ export class ScenarioDevice {
     if (this.#power !== "on") return;
     this.reboots++;
     this.#power = "off";
-    clearTimeout(this.#timer);
-    this.#cut();
-    this.#timer = setTimeout(() => {
-      this.#failures = 0;
-      this.start(this.#endpoint!);
-    }, bootMs);
+    this.link.stop();
+    this.link.cut();
+    this.#timer = setTimeout(() => this.start(this.#endpoint!), bootMs);
   }
 
   /**
@@ -153,7 +153,8 @@ export class ScenarioDevice {
     if (this.#power !== "on") return;
     this.#power = "silent";
     this.silentAt = hrNow();
-    clearTimeout(this.#timer);
+    this.link.stop();
+    this.link.muted = true;
   }
 
   /** Publishes queued alarms whose retransmission time has come (called by the fleet's ticker). */
@@ -162,91 +163,9 @@ export class ScenarioDevice {
     for (const q of this.queue.values()) if (q.dueAt !== 0 && q.dueAt <= now) this.#publishAlarm(q);
   }
 
-  /** The keepalive heartbeat [MQTT-3.1.2-23] (called by the fleet's ticker). */
+  /** The keepalive heartbeat (called by the fleet's ticker). */
   keepalive(now: number): void {
-    if (!this.ready || !this.socket || this.#power !== "on") return;
-    if (this.pingSince && now - this.pingSince > this.keepaliveS * 500) {
-      this.socket.destroy(); // no PINGRESP within half a keepalive: the connection is dead
-      return;
-    }
-    if (now - this.lastTxAt >= this.keepaliveS * 1000) {
-      this.pingSince = now;
-      this.#write(PINGREQ);
-    }
-  }
-
-  #nextId(): number {
-    this.#packetId = (this.#packetId % 65535) + 1;
-    return this.#packetId;
-  }
-
-  #write(b: Buffer): void {
-    if (this.#power === "silent") return;
-    this.lastTxAt = hrNow();
-    this.socket?.write(b);
-  }
-
-  #open(): void {
-    const ep = this.#endpoint!;
-    if (this.#nextKeepaliveS !== null) this.keepaliveS = this.#nextKeepaliveS;
-    const s = netConnect({ host: ep.host, port: ep.port, noDelay: true, ...(ep.localAddress ? { localAddress: ep.localAddress } : {}) });
-    this.socket = s;
-    const connectTimer = setTimeout(() => {
-      if (!this.ready && this.socket === s) s.destroy();
-    }, CONNECT_TIMEOUT_MS);
-    s.once("close", () => clearTimeout(connectTimer));
-    // a parser per connection: a new one after a reconnect holds none of the old bytes
-    const packets = parser({ protocolVersion: 4 });
-    packets.on("packet", (p: Packet) => this.#onPacket(s, p));
-    packets.on("error", () => s.destroy());
-    s.on("connect", () => {
-      this.#write(generate({
-        cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, keepalive: this.keepaliveS,
-        clientId: this.id, username: this.id, password: Buffer.from(this.creds.secret),
-        will: { topic: this.topics.status, payload: Buffer.from(WILL), qos: 1, retain: true },
-      }));
-    });
-    s.on("data", (chunk: Buffer) => void packets.parse(chunk));
-    s.on("error", () => undefined); // "close" follows
-    s.on("close", () => this.#onClose(s));
-  }
-
-  #onPacket(s: Socket, packet: Packet): void {
-    if (this.socket !== s || this.#power === "silent") return;
-    switch (packet.cmd) {
-      case "connack": {
-        const rc = packet.returnCode ?? 255;
-        if (rc !== 0) {
-          this.hooks.refused(this, rc);
-          this.#power = "off";
-          s.destroy();
-          return;
-        }
-        // status on every connect, then own ack and cmd, then the queue
-        this.#publishStatus();
-        this.#write(generate({ cmd: "subscribe", messageId: this.#nextId(), subscriptions: [{ topic: this.topics.ack, qos: 1 }, { topic: this.topics.cmd, qos: 1 }] }));
-        return;
-      }
-      case "suback": {
-        if (this.ready) return;
-        this.#failures = 0;
-        this.ready = true;
-        this.hooks.ready(this, hrNow());
-        for (const q of this.queue.values()) this.#publishAlarm(q);
-        return;
-      }
-      case "publish": {
-        if (packet.qos > 0) this.#write(generate({ cmd: "puback", messageId: packet.messageId! }));
-        if (packet.topic === this.topics.ack) this.#onAck(packet.payload);
-        else if (packet.topic === this.topics.cmd) this.#onCmd(packet.payload);
-        return;
-      }
-      case "pingresp":
-        this.pingSince = 0;
-        return;
-      default:
-        return; // PUBACKs of our own publishes: an alarm's fate is decided by the app-level ack
-    }
+    if (this.#power === "on") this.link.keepalive(now);
   }
 
   #onAck(payload: Buffer | string): void {
@@ -268,14 +187,14 @@ export class ScenarioDevice {
   #onCmd(payload: Buffer | string): void {
     const cmd = parsePayload(cmdPayloadSchema, payload);
     if (!cmd.ok) return; // a cmd this device does not know is ignored (docs/device-protocol.md)
-    if (cmd.value.type === "config" && cmd.value.keepaliveS !== undefined) this.#nextKeepaliveS = cmd.value.keepaliveS;
+    if (cmd.value.type === "config" && cmd.value.keepaliveS !== undefined) this.link.nextKeepaliveS = cmd.value.keepaliveS;
     if (cmd.value.type === "selftest") this.#publishStatus();
   }
 
   #publishStatus(): void {
     this.batteries.push(this.battery);
     const status = JSON.stringify({ online: true, battery: this.battery, fw: "helpkey-fleet/1.0", power: "battery" });
-    this.#write(generate({ cmd: "publish", topic: this.topics.status, payload: status, qos: 1, messageId: this.#nextId(), retain: true, dup: false }));
+    this.link.publish(this.link.topicStatus, status, true);
   }
 
   #publishAlarm(q: Queued): void {
@@ -283,26 +202,16 @@ export class ScenarioDevice {
     r.publishes += 1;
     const at = hrNow();
     if (r.sentAt === null) r.sentAt = at;
-    this.#write(generate({ cmd: "publish", topic: this.topics.alarm, payload: q.payload, qos: 1, messageId: this.#nextId(), retain: false, dup: false }));
+    this.link.publish(this.topicAlarm, q.payload, false);
     q.dueAt = at + backoffMs(r.publishes, ALARM_RETRANSMIT);
     this.hooks.sent(this, r.seq, r.publishes);
   }
 
-  #onClose(s: Socket): void {
-    if (this.socket !== s) return;
-    const wasReady = this.ready;
+  #onClose(wasReady: boolean): void {
     const remote = this.#power !== "off";
-    this.ready = false;
-    this.socket = null;
-    this.pingSince = 0;
     for (const q of this.queue.values()) q.dueAt = 0; // published again at once on the next connect
     if (this.#power === "silent") this.droppedAt = hrNow();
     if (remote) this.drops++;
     this.hooks.closed(this, wasReady, remote);
-    if (this.#power !== "on") return;
-    const delay = backoffMs(++this.#failures, RECONNECT);
-    this.#timer = setTimeout(() => {
-      if (this.#power === "on") this.#open();
-    }, delay);
   }
 }
