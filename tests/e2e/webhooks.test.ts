@@ -30,7 +30,12 @@ it("refuses a wrong or missing signature with 403 and no change; the same valid 
   const device = await connectSim(sys.mqttUrl, home.device.id, home.device.secret);
   const ack = await device.waitForAck(device.press().seq, "received", 5000);
   await device.close();
-  const call = await waitFor(async () => (await sys.api<{ notifications: NotificationView[] }>("GET", `/api/alerts/${ack.alertId}`)).body.notifications.find((n) => n.channel === "call" && n.providerSid), 5000, "call placed");
+  // The phone network's own callbacks (the call ringing, the text delivered) change the alert's rows
+  // and events on their own: wait for them, so that the snapshots below differ only by the test's requests.
+  const call = await waitFor(async () => {
+    const ns = (await sys.api<{ notifications: NotificationView[] }>("GET", `/api/alerts/${ack.alertId}`)).body.notifications;
+    return ns.some((n) => n.channel === "sms" && n.status === "delivered") ? ns.find((n) => n.channel === "call" && n.providerSid && n.status === "ringing") : undefined;
+  }, 5000, "call placed and ringing, the text delivered");
   const snapshot = async () => (await sys.api<{ notifications: NotificationView[]; events: unknown[] }>("GET", `/api/alerts/${ack.alertId}`)).body;
 
   const path = `/twilio/gather/${call.id}`;
