@@ -84,7 +84,7 @@ export function supervisionRoutes(app: FastifyInstance, deps: AppDeps): void {
     const info = ctx.dir.get(after.householdId);
     const p = info?.policy.supervision;
     // a device already silent counts its new window from when it went silent
-    if (p && retimeSilence(ctx, [after.id], windowOf(p, before.supervisionS), windowOf(p, after.supervisionS)) > 0) deps.wakeOutbox();
+    if (p && retimeSilence(ctx, after.id, windowOf(p, before.supervisionS), windowOf(p, after.supervisionS))) deps.wakeOutbox();
     // the new keepalive now; MQTT applies it from the device's next connection
     if (info && after.online) deps.dispatch({ ...emptyEffects(), cmds: [{ deviceId: after.id, cmd: configCmd(info, after) }] });
     req.log.info({ deviceId: after.id, supervisionS }, "device supervision window");

@@ -131,13 +131,13 @@ export function shiftSilentDue(db: Db, id: string, deltaMs: number): boolean {
     .where(and(eq(devices.id, id), isNotNull(devices.silentDueAt))).run().changes > 0;
 }
 
-/** The devices of a community that follow its window (no window of their own) and whose silence timer runs. */
-export function timedOnCommunityWindow(db: Db, communityId: number): string[] {
-  return (db.$client.prepare(
-    `SELECT d.id AS id FROM devices d JOIN households h ON h.id = d.household_id
-     JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id
-     WHERE b.community_id = ? AND d.silent_due_at IS NOT NULL AND d.supervision_s IS NULL`,
-  ).all(communityId) as { id: string }[]).map((r) => r.id);
+/** The running silence timers of a community's devices that follow its window (no window of their own) move by `deltaMs`; how many moved. */
+export function shiftCommunitySilentDue(db: Db, communityId: number, deltaMs: number): number {
+  return db.$client.prepare(
+    `UPDATE devices SET silent_due_at = silent_due_at + ?
+     WHERE silent_due_at IS NOT NULL AND supervision_s IS NULL AND household_id IN (
+       SELECT h.id FROM households h JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id WHERE b.community_id = ?)`,
+  ).run(deltaMs, communityId).changes;
 }
 
 /** Every open fault of a device. */

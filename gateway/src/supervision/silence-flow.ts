@@ -9,7 +9,7 @@
 import type { ConsoleEvent } from "@helpkey/shared";
 import type { AlertContext } from "../alerts/context";
 import { emptyEffects, type Effects } from "../alerts/effects";
-import { dueSilent, nextSilentDue, onlineUntimed, setOffline, setSilentDue, shiftSilentDue, timedOnCommunityWindow, type SupervisedDevice } from "../store/device-faults";
+import { dueSilent, nextSilentDue, onlineUntimed, setOffline, setSilentDue, shiftCommunitySilentDue, shiftSilentDue, type SupervisedDevice } from "../store/device-faults";
 import { appendEvent } from "../store/events";
 import { raiseFault } from "./fault-flow";
 import { silentDueFrom } from "./rules";
@@ -42,22 +42,17 @@ export function runDueSilence(ctx: AlertContext, now: number, limit: number): { 
 }
 
 /**
- * A window changed from `fromS` to `toS` seconds: each running timer keeps its start (the Last Will,
+ * A window changed from `fromS` to `toS` seconds: a running timer keeps its start (the Last Will,
  * or the restart) and takes the new length, so a close watch set on a device already silent counts
- * from when it went silent. Returns how many timers moved; the caller wakes the worker.
+ * from when it went silent. True when a timer moved; the caller wakes the worker.
  */
-export function retimeSilence(ctx: AlertContext, deviceIds: string[], fromS: number, toS: number): number {
-  if (fromS === toS) return 0;
-  let n = 0;
-  ctx.db.$client.transaction(() => {
-    for (const id of deviceIds) if (shiftSilentDue(ctx.db, id, (toS - fromS) * 1000)) n++;
-  }).immediate();
-  return n;
+export function retimeSilence(ctx: AlertContext, deviceId: string, fromS: number, toS: number): boolean {
+  return fromS !== toS && shiftSilentDue(ctx.db, deviceId, (toS - fromS) * 1000);
 }
 
-/** The community's window changed: the timers of its devices that follow it (no window of their own) move. */
+/** The community's window changed: the timers of its devices that follow it (no window of their own) move; how many did. */
 export function retimeCommunitySilence(ctx: AlertContext, communityId: number, fromS: number, toS: number): number {
-  return fromS === toS ? 0 : retimeSilence(ctx, timedOnCommunityWindow(ctx.db, communityId), fromS, toS);
+  return fromS === toS ? 0 : shiftCommunitySilentDue(ctx.db, communityId, (toS - fromS) * 1000);
 }
 
 /** At start-up, before any status is read: every device last known online must be heard from within its window. */
