@@ -52,14 +52,12 @@ export async function createBroker(options: BrokerOptions): Promise<InProcessBro
   const queueLimit = (clientId: string) => (identities.isServiceClientId(clientId) ? opts.serviceQueueLimit : opts.offlineQueueLimit);
 
   const leave = new LeaveStatus();
-  const publishPolicy = createPublishPolicy({ identities, refusals, limiter, maxPacketBytes: opts.maxPacketBytes, now, accepted: metrics.published });
   const policy: BrokerPolicy = {
     connect: createConnectPolicy({ authenticate: opts.authenticate, identities, refusals, deviceConnects, now }),
-    publish(client, packet) {
-      const allowed = publishPolicy(client, packet);
-      if (allowed) leave.forwarded(client, identities.get(client), packet);
-      return allowed;
-    },
+    publish: createPublishPolicy({
+      identities, refusals, limiter, maxPacketBytes: opts.maxPacketBytes, now, accepted: metrics.published,
+      willAccepted: (client, identity, packet) => leave.willAccepted(client, identity, packet),
+    }),
     subscribe: createSubscribePolicy({ identities, refusals }),
   };
 

@@ -15,9 +15,9 @@ export class LeaveStatus {
   /** Connections whose Last Will the publish policy let through on their own status topic. */
   readonly #willSent = new WeakSet<Client>();
 
-  /** The publish policy forwarded `packet`: when it is a closed device's will on its status topic, no second one is needed. */
-  forwarded(client: Client | null, identity: Identity | undefined, packet: PublishPacket): void {
-    if (client?.closed && identity?.role === "device" && packet.topic === topics.status(identity.deviceId)) this.#willSent.add(client);
+  /** The publish policy let a closed client's will through: when it is a device's on its status topic, no second one is needed. */
+  willAccepted(client: Client, identity: Identity | undefined, packet: PublishPacket): void {
+    if (identity?.role === "device" && packet.topic === topics.status(identity.deviceId)) this.#willSent.add(client);
   }
 
   /**

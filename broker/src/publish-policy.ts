@@ -37,6 +37,8 @@ export interface PublishPolicyDeps {
   now: () => number;
   /** Counted here, at the decision, rather than after delivery, so the count never lags behind what subscribers saw. */
   accepted: () => void;
+  /** A closed client's Last Will was let through (leave-status.ts needs no second offline status then). */
+  willAccepted?: (client: Client, identity: Identity | undefined, packet: PublishPacket) => void;
 }
 
 export function createPublishPolicy(deps: PublishPolicyDeps) {
@@ -75,6 +77,7 @@ export function createPublishPolicy(deps: PublishPolicyDeps) {
       return false;
     }
     deps.accepted();
+    if (ctx.isWill && client) deps.willAccepted?.(client, ctx.identity, packet);
     return true;
   };
 }
